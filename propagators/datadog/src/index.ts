@@ -1,1 +1,2 @@
-export {};
+export { getDatadogState, setDatadogState } from './datadog-state';
+export type { DatadogState } from './datadog-state';

@@ -1,0 +1,17 @@
+'use strict';
+// Hello-world node:http server used by the HTTP overhead benchmark. `/__mem` reports memory for the memory benchmark.
+const http = require('node:http');
+
+const server = http.createServer((req, res) => {
+  if (req.url === '/__mem') {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(process.memoryUsage()));
+    return;
+  }
+  res.setHeader('content-type', 'text/plain');
+  res.end('hello world');
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
+  process.stdout.write(`LISTENING ${server.address().port}\n`);
+});

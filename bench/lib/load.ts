@@ -1,0 +1,32 @@
+// Runs autocannon in its own process (pinned to another core than the server when taskset exists) and returns its
+// JSON summary, so the load generator never shares the server's event loop or core.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { hasTaskset } from './proc';
+
+export interface LoadResult { requests: number; rps: number; p99Ms: number; errors: number; non2xx: number }
+
+const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+
+export function runLoad(url: string, seconds: number, connections = 32, core?: number): Promise<LoadResult> {
+  const args = [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '-j', url];
+  const [cmd, argv] = core !== undefined && hasTaskset()
+    ? ['taskset', ['-c', String(core), process.execPath, ...args]]
+    : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    execFile(cmd, argv, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return reject(err);
+      const r = JSON.parse(stdout) as {
+        requests: { total: number; average: number }; latency: { p99: number };
+        errors: number; non2xx: number; '2xx': number; duration: number;
+      };
+      resolve({ requests: r['2xx'] + r.non2xx, rps: r['2xx'] / r.duration, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    });
+  });
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

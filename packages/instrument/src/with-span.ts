@@ -1,0 +1,76 @@
+import { SpanStatusCode, type Context, type Span, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { RESOURCE_NAME_ATTRIBUTE } from './resource';
+import { defaultTracer } from './tracer';
+
+export interface WithSpanOptions extends SpanOptions {
+  /** Written as the `resource.name` attribute (Datadog's resource; other exporters keep it as a tag). */
+  resource?: string;
+  /** Parent context; defaults to the active one. */
+  context?: Context;
+  /** Tracer to use; defaults to `@polytrace/instrument`'s tracer from the global provider. */
+  tracer?: Tracer;
+}
+
+/**
+ * Runs `fn(span)` inside a new active span. Works for sync and async functions: the span ends when
+ * `fn` returns or its promise settles; a throw or rejection is recorded, marks the span ERROR and is
+ * rethrown unchanged. Returns exactly what `fn` returns.
+ */
+export function withSpan<R>(name: string, fn: (span: Span) => R, options: WithSpanOptions = {}): R {
+  const { resource, context: parent, tracer = defaultTracer(), ...spanOptions } = options;
+  if (resource !== undefined) {
+    spanOptions.attributes = { ...spanOptions.attributes, [RESOURCE_NAME_ATTRIBUTE]: resource };
+  }
+  const run = (span: Span): R => runInSpan(span, fn);
+  return parent === undefined
+    ? tracer.startActiveSpan(name, spanOptions, run)
+    : tracer.startActiveSpan(name, spanOptions, parent, run);
+}
+
+/** Ends the span exactly once, whatever `fn` does. */
+function runInSpan<R>(span: Span, fn: (span: Span) => R): R {
+  let result: R;
+  try {
+    result = fn(span);
+  } catch (error) {
+    failSpan(span, error);
+    span.end();
+    throw error;
+  }
+  // A non-recording span (no SDK, or sampled out) needs no bookkeeping: hand back the caller's own
+  // value untouched so instrumentation changes nothing observable, not even promise identity.
+  if (!isThenable(result) || !span.isRecording()) {
+    span.end();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      failSpan(span, error);
+      span.end();
+      throw error;
+    },
+  ) as R;
+}
+
+function failSpan(span: Span, error: unknown): void {
+  if (error instanceof Error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  } else {
+    const message = String(error);
+    span.recordException(message);
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
