@@ -261,6 +261,17 @@ export class DatadogCaptureAgent {
   }
 }
 
+/**
+ * Decodes one trace payload the way the capture agent does (for tests that encode without sending).
+ * Throws on what the real agent answers 400 to; `violations` lists the agent-side rules broken.
+ */
+export function decodeTracePayload(body: Uint8Array, protocol: '0.4' | '0.5'): { traces: CapturedSpan[][]; violations: string[] } {
+  const violations: string[] = [];
+  const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const traces = protocol === '0.4' ? decodeV04(buf, violations) : decodeV05(buf, violations);
+  return { traces, violations };
+}
+
 function isTruthyHeader(v: string | string[] | undefined): boolean {
   return typeof v === 'string' && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }

@@ -47,7 +47,7 @@ export class HttpTransport implements Transport {
 
   constructor(options: HttpTransportOptions) {
     this.endpoint = parseHttpEndpoint(options.url, options.path);
-    const agentOptions: http.AgentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 8, scheduling: 'lifo' };
+    const agentOptions: http.AgentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16, scheduling: 'lifo' };
     this.agent = this.endpoint.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.method = options.method ?? 'POST';
     this.headers = options.headers ?? {};

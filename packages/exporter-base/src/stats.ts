@@ -14,6 +14,7 @@ export class StatsCounters {
   requestsFailed = 0;
   bytesSent = 0;
   bytesInFlight = 0;
+  spansInFlight = 0;
   readonly dropped: Record<DropReason, number> = zeroDrops();
 
   drop(reason: DropReason, spans: number): void {
@@ -32,6 +33,7 @@ export class StatsCounters {
       requestsFailed: this.requestsFailed,
       bytesSent: this.bytesSent,
       bytesInFlight: this.bytesInFlight,
+      spansInFlight: this.spansInFlight,
     };
   }
 }

@@ -47,6 +47,8 @@ export interface ExporterStats {
   bytesSent: number;
   /** encoded bytes currently pending (being sent or waiting for a retry) */
   bytesInFlight: number;
+  /** spans in those pending payloads */
+  spansInFlight: number;
 }
 
 /** The contract between exporters and `PolytraceSpanProcessor` / `@polytrace/node`. */

@@ -38,10 +38,10 @@ export class UdpTransport implements Transport {
   private getSocket(): dgram.Socket {
     if (this.socket === undefined) {
       const socket = dgram.createSocket(this.type);
-      // an 'error' event without a listener would crash the application
+      // an 'error' event without a listener would crash the application; a fresh socket is made on next send
       socket.on('error', () => {
-        socket.close();
         if (this.socket === socket) this.socket = undefined;
+        closeQuietly(socket);
       });
       socket.unref();
       this.socket = socket;
@@ -80,6 +80,14 @@ export class UdpTransport implements Transport {
     this.closed = true;
     const socket = this.socket;
     this.socket = undefined;
-    if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (socket !== undefined) await new Promise<void>((resolve) => closeQuietly(socket, resolve));
+  }
+}
+
+function closeQuietly(socket: dgram.Socket, done?: () => void): void {
+  try {
+    socket.close(done);
+  } catch {
+    done?.(); // already closed
   }
 }

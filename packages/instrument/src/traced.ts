@@ -6,7 +6,7 @@ export interface TracedOptions extends WithSpanOptions {
   name?: string;
 }
 
-type AnyFunction = (this: never, ...args: never[]) => unknown;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** A TC39 (TypeScript 5 standard) method decorator. */
 export type TracedMethodDecorator = <This, Args extends unknown[], R>(

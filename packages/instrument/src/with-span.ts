@@ -16,15 +16,21 @@ export interface WithSpanOptions extends SpanOptions {
  * `fn` returns or its promise settles; a throw or rejection is recorded, marks the span ERROR and is
  * rethrown unchanged. Returns exactly what `fn` returns.
  */
-export function withSpan<R>(name: string, fn: (span: Span) => R, options: WithSpanOptions = {}): R {
-  const { resource, context: parent, tracer = defaultTracer(), ...spanOptions } = options;
-  if (resource !== undefined) {
-    spanOptions.attributes = { ...spanOptions.attributes, [RESOURCE_NAME_ATTRIBUTE]: resource };
-  }
-  const run = (span: Span): R => runInSpan(span, fn);
+export function withSpan<R>(name: string, fn: (span: Span) => R, options?: WithSpanOptions): R {
+  const tracer = options?.tracer ?? defaultTracer();
+  // The options object goes to the tracer as is (it ignores the extra fields): no copy on the hot path.
+  const spanOptions: SpanOptions = options?.resource === undefined ? (options ?? NO_OPTIONS) : withResource(options, options.resource);
+  const parent = options?.context;
+  // Inline callbacks, not a named local: esbuild/tsx (keepNames) would rename a named closure on every call.
   return parent === undefined
-    ? tracer.startActiveSpan(name, spanOptions, run)
-    : tracer.startActiveSpan(name, spanOptions, parent, run);
+    ? tracer.startActiveSpan(name, spanOptions, (span: Span) => runInSpan(span, fn))
+    : tracer.startActiveSpan(name, spanOptions, parent, (span: Span) => runInSpan(span, fn));
+}
+
+const NO_OPTIONS: SpanOptions = Object.freeze({});
+
+function withResource(options: SpanOptions, resource: string): SpanOptions {
+  return { ...options, attributes: { ...options.attributes, [RESOURCE_NAME_ATTRIBUTE]: resource } };
 }
 
 /** Ends the span exactly once, whatever `fn` does. */

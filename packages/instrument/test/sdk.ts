@@ -8,6 +8,10 @@ export function useRecordingSdk(): { spans(): ReadableSpan[]; reset(): void } {
   const exporter = new InMemorySpanExporter();
   let provider: NodeTracerProvider | undefined;
   before(() => {
+    // Start from an unregistered API whatever an earlier suite in this mocha process left behind.
+    trace.disable();
+    context.disable();
+    propagation.disable();
     provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     provider.register({ propagator: new W3CTraceContextPropagator() });
   });

@@ -1,25 +1,32 @@
 import {
-  isSpanContextValid,
   trace,
   TraceFlags,
   type Context,
+  type SpanContext,
   type TextMapGetter,
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { B3Extracted, B3SamplingState } from './b3-state';
-import { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride, isB3Debug } from './context-keys';
-import { readHeader } from './header-reader';
+import { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride } from './context-keys';
+import { B3HeaderReader } from './header-reader';
 import { ZERO_HIGH_HALF } from './hex';
 import { parseB3Multi } from './multi-header';
 import { parseB3Single } from './single-header';
+import { wireId } from './wire-ids';
 
 export type B3InjectEncoding = 'single' | 'multi' | 'both';
+export type B3ExtractEncoding = 'single' | 'multi' | 'both';
 
 export interface B3PropagatorConfig {
   /** Which headers inject writes. Default `'both'`: zipkin-js reads only the multi headers. */
   readonly injectEncoding?: B3InjectEncoding;
+  /**
+   * Which headers extract reads. Default `'both'`: the single header first, the multi headers when it is absent or
+   * malformed. A composite that treats `b3` and `b3multi` as separate styles (dd-trace) can restrict each.
+   */
+  readonly extractEncoding?: B3ExtractEncoding;
   /**
    * Write a trace id whose high 64 bits are zero as 16 hex (Brave's behaviour), so a 64-bit trace keeps its
    * 64-bit form on the wire. Default true.
@@ -44,6 +51,8 @@ const MULTI_FIELDS = [B3_TRACE_ID_HEADER, B3_SPAN_ID_HEADER, B3_SAMPLED_HEADER, 
 export class B3Propagator implements TextMapPropagator {
   private readonly writeSingle: boolean;
   private readonly writeMulti: boolean;
+  private readonly readSingle: boolean;
+  private readonly readMulti: boolean;
   private readonly compact64: boolean;
   private readonly fieldNames: string[];
 
@@ -52,20 +61,24 @@ export class B3Propagator implements TextMapPropagator {
     this.writeSingle = encoding !== 'multi';
     this.writeMulti = encoding !== 'single';
     this.compact64 = config.compact64BitTraceIds ?? true;
+    const extractEncoding = config.extractEncoding ?? 'both';
+    this.readSingle = extractEncoding !== 'multi';
+    this.readMulti = extractEncoding !== 'single';
     this.fieldNames = [...(this.writeSingle ? SINGLE_FIELDS : []), ...(this.writeMulti ? MULTI_FIELDS : [])];
   }
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(ctx)) return;
     const spanContext = trace.getSpanContext(ctx);
-    if (spanContext === undefined || !isSpanContextValid(spanContext)) {
+    if (spanContext === undefined) {
       this.injectSamplingOnly(ctx, carrier, setter);
       return;
     }
-    let traceId = spanContext.traceId.toLowerCase();
+    let traceId = wireId(spanContext.traceId, 32);
+    const spanId = wireId(spanContext.spanId, 16);
+    if (traceId === undefined || spanId === undefined) return;
     if (this.compact64 && traceId.startsWith(ZERO_HIGH_HALF)) traceId = traceId.slice(16);
-    const spanId = spanContext.spanId.toLowerCase();
-    const state = samplingStateOf(ctx, (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0);
+    const state = samplingStateOf(ctx, spanContext);
 
     if (this.writeSingle) {
       setter.set(carrier, B3_SINGLE_HEADER, state === 'defer' ? `${traceId}-${spanId}` : `${traceId}-${spanId}-${SINGLE_FLAG[state]}`);
@@ -82,7 +95,7 @@ export class B3Propagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     let extracted: B3Extracted | undefined;
     try {
-      extracted = extractB3(carrier, getter);
+      extracted = extractB3(carrier, getter, this.readSingle, this.readMulti);
     } catch {
       return ctx; // a getter or carrier that throws yields no context, never an exception
     }
@@ -107,28 +120,40 @@ export class B3Propagator implements TextMapPropagator {
 
 const SINGLE_FLAG: Record<Exclude<B3SamplingState, 'defer'>, string> = { accept: '1', deny: '0', debug: 'd' };
 
-function samplingStateOf(ctx: Context, sampled: boolean): B3SamplingState {
-  if (sampled) return isB3Debug(ctx) ? 'debug' : 'accept';
-  return getB3SamplingOverride(ctx) === 'defer' ? 'defer' : 'deny';
+/** The state to write for `spanContext`, the span context of `ctx` (see context-keys.ts for the key values). */
+function samplingStateOf(ctx: Context, spanContext: SpanContext): B3SamplingState {
+  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0) {
+    const debug = ctx.getValue(B3_DEBUG_FLAG_KEY);
+    return debug !== undefined && (debug === true || debug === spanContext.traceId) ? 'debug' : 'accept';
+  }
+  return ctx.getValue(B3_SAMPLING_DEFERRED) === spanContext.spanId ? 'defer' : 'deny';
 }
 
 /** Single takes precedence when it is valid; a malformed or empty `b3` falls back to multi (Brave, R2). */
-function extractB3(carrier: unknown, getter: TextMapGetter): B3Extracted | undefined {
-  const single = readHeader(getter, carrier, B3_SINGLE_HEADER);
-  if (typeof single === 'string' && single.length > 0) {
-    const parsed = parseB3Single(single);
-    if (parsed !== undefined) return parsed;
+function extractB3(carrier: unknown, getter: TextMapGetter, readSingle: boolean, readMulti: boolean): B3Extracted | undefined {
+  const headers = new B3HeaderReader(getter, carrier);
+  if (readSingle) {
+    const single = headers.read(B3_SINGLE_HEADER);
+    if (typeof single === 'string' && single.length > 0) {
+      const parsed = parseB3Single(single);
+      if (parsed !== undefined) return parsed;
+    }
   }
+  if (!readMulti) return undefined;
   return parseB3Multi({
-    traceId: readHeader(getter, carrier, B3_TRACE_ID_HEADER),
-    spanId: readHeader(getter, carrier, B3_SPAN_ID_HEADER),
-    sampled: readHeader(getter, carrier, B3_SAMPLED_HEADER),
-    flags: readHeader(getter, carrier, B3_FLAGS_HEADER),
+    traceId: headers.read(B3_TRACE_ID_HEADER),
+    spanId: headers.read(B3_SPAN_ID_HEADER),
+    sampled: headers.read(B3_SAMPLED_HEADER),
+    flags: headers.read(B3_FLAGS_HEADER),
   });
 }
 
 function applyToContext(ctx: Context, extracted: B3Extracted): Context {
-  if (extracted.kind === 'samplingOnly') return ctx.setValue(B3_SAMPLING_DECISION_KEY, extracted.sampling);
+  if (extracted.kind === 'samplingOnly') {
+    const withDecision = ctx.setValue(B3_SAMPLING_DECISION_KEY, extracted.sampling);
+    // `b3: d` forces the root the sampler will start; `true` makes that root's whole trace debug downstream.
+    return extracted.sampling === 'debug' ? withDecision.setValue(B3_DEBUG_FLAG_KEY, true) : withDecision;
+  }
   const { traceId, spanId, sampling } = extracted;
   const sampled = sampling === 'accept' || sampling === 'debug';
   let result = trace.setSpanContext(ctx, {

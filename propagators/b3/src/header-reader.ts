@@ -1,40 +1,67 @@
 import type { TextMapGetter } from '@opentelemetry/api';
 
+const B3_NAMES = new Set(['b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled', 'x-b3-flags']);
+
 /** No valid B3 value is longer than this (68 chars for a full single header), plus room for OWS. */
 const MAX_VALUE_LENGTH = 100;
 
 /**
- * Reads one header the way B3 wants it: case-insensitive name, first value of a repeated header, optional
- * whitespace (SP/HTAB) trimmed. Anything that is not a short string comes back as `null` (present but unusable),
- * so a caller can tell "absent" (undefined) from "malformed" (null) without ever touching a huge value.
+ * Reads B3 headers the way B3 wants them: case-insensitive names, first value of a repeated header, optional
+ * whitespace (SP/HTAB) trimmed. `read` returns undefined for absent and null for present-but-unusable (not a
+ * short string), so a hostile value is never copied or parsed.
+ *
+ * Lower-case names are looked up directly (Node's headers); carriers that keep the sender's casing (plain
+ * objects, Kafka headers) are handled by one scan of the keys, done at most once per extraction.
  */
-export function readHeader(getter: TextMapGetter, carrier: unknown, lowerName: string): string | null | undefined {
-  let raw: unknown = getter.get(carrier, lowerName);
-  // Carriers such as plain objects or Kafka headers keep the sender's casing; Node's are already lower-case.
-  if (raw === undefined) raw = getCaseInsensitive(getter, carrier, lowerName);
-  if (raw === undefined) return undefined;
-  const first: unknown = Array.isArray(raw) ? raw[0] : raw;
-  if (first === undefined) return undefined;
-  if (typeof first !== 'string' || first.length > MAX_VALUE_LENGTH) return null;
-  return trimOws(first);
+export class B3HeaderReader {
+  private otherCase: Map<string, unknown> | undefined;
+
+  constructor(
+    private readonly getter: TextMapGetter,
+    private readonly carrier: unknown,
+  ) {}
+
+  read(lowerName: string): string | null | undefined {
+    let raw: unknown = this.getter.get(this.carrier, lowerName);
+    if (raw === undefined) raw = this.readOtherCase(lowerName);
+    if (raw === undefined) return undefined;
+    const first: unknown = Array.isArray(raw) ? raw[0] : raw;
+    if (first === undefined) return undefined;
+    if (typeof first !== 'string' || first.length > MAX_VALUE_LENGTH) return null;
+    return trimOws(first);
+  }
+
+  private readOtherCase(lowerName: string): unknown {
+    if (this.otherCase === undefined) {
+      this.otherCase = new Map();
+      const keys: unknown = this.getter.keys(this.carrier);
+      if (Array.isArray(keys)) {
+        for (const key of keys) {
+          if (typeof key !== 'string' || !mayBeB3Name(key)) continue;
+          const lower = key.toLowerCase();
+          if (lower !== key && B3_NAMES.has(lower) && !this.otherCase.has(lower)) {
+            this.otherCase.set(lower, this.getter.get(this.carrier, key));
+          }
+        }
+      }
+    }
+    return this.otherCase.get(lowerName);
+  }
 }
 
-function getCaseInsensitive(getter: TextMapGetter, carrier: unknown, lowerName: string): unknown {
-  const keys: unknown = getter.keys(carrier);
-  if (!Array.isArray(keys)) return undefined;
-  for (const key of keys) {
-    if (typeof key === 'string' && key.length === lowerName.length && key !== lowerName && key.toLowerCase() === lowerName) {
-      return getter.get(carrier, key);
-    }
-  }
-  return undefined;
+/** Cheap filter before lower-casing: B3 names are `b3` or `x-b3-…` of 10 to 12 characters. */
+function mayBeB3Name(key: string): boolean {
+  const length = key.length;
+  if (length !== 2 && (length < 10 || length > 12)) return false;
+  const first = key.charCodeAt(0) | 0x20;
+  return first === 0x62 /* b */ || first === 0x78; /* x */
 }
 
 function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
-export function trimOws(value: string): string {
+function trimOws(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end && isOws(value.charCodeAt(start))) start++;

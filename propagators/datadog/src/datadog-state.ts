@@ -1,6 +1,7 @@
 import type { TraceState } from '@opentelemetry/api';
-import { TraceState as CoreTraceState } from '@opentelemetry/core';
-import { decodeDdMember, encodeDdMember } from './dd-member';
+import { DD_MEMBER_KEY, DatadogTraceState } from './datadog-trace-state';
+import { decodeDdMember } from './dd-member';
+import { validMembers } from './w3c-tracestate';
 
 /**
  * Datadog trace-level state that OTel's one-bit sampled flag cannot hold. It rides in the span
@@ -17,56 +18,44 @@ export interface DatadogState {
   parentId?: string;
 }
 
-export const DD_MEMBER_KEY = 'dd';
+// For tracestates we did not build (e.g. returned by core's `set`): they are immutable, so memoise.
+const decodedForeign = new WeakMap<TraceState, DatadogState>();
 
-// TraceState instances are immutable, so the parsed form of one can be memoised safely.
-const parsedStates = new WeakMap<TraceState, DatadogState>();
-const EMPTY_STATE: DatadogState = Object.freeze({ tags: Object.freeze({}) as Record<string, string> });
-
-/** Reads the Datadog state out of a tracestate (`dd` member); an absent or garbled member gives `{ tags: {} }`. */
+/** Reads the Datadog state out of a tracestate; an absent or garbled `dd` member gives `{ tags: {} }`. */
 export function getDatadogState(traceState?: TraceState): DatadogState {
-  if (traceState === undefined) return { tags: {} };
-  let parsed = parsedStates.get(traceState);
-  if (parsed === undefined) {
-    const member = safeGet(traceState);
-    parsed = member === undefined ? EMPTY_STATE : decodeDdMember(member);
-    parsedStates.set(traceState, parsed);
+  return copyState(peekDatadogState(traceState));
+}
+
+/** Like `getDatadogState` but returns the shared memoised object: callers must not mutate it. */
+export function peekDatadogState(traceState?: TraceState): DatadogState {
+  if (traceState === undefined) return EMPTY_STATE;
+  if (traceState instanceof DatadogTraceState) return traceState.datadogState();
+  let state = decodedForeign.get(traceState);
+  if (state === undefined) {
+    const value = safeGet(traceState);
+    state = value === undefined ? EMPTY_STATE : decodeDdMember(value);
+    decodedForeign.set(traceState, state);
   }
-  return copyState(parsed);
+  return state;
 }
 
 /**
- * Returns a tracestate whose `dd` member encodes `state` (moved to the front, as W3C requires for
- * updated members). Other vendors are kept; when the 512-character tracestate limit leaves no room
- * for `dd`, the last vendors are evicted first. An empty state removes the `dd` member.
+ * Returns a tracestate whose `dd` member encodes `state`, first in the list (W3C: updated members move
+ * to the front). Other vendors are kept in order; when the 32-member or 512-character limits leave no
+ * room, the last ones are evicted. An empty state removes the `dd` member.
  */
 export function setDatadogState(traceState: TraceState | undefined, state: DatadogState): TraceState {
-  const base: TraceState = traceState ?? new CoreTraceState();
-  const value = encodeDdMember(state);
-  if (value === '') return base.get(DD_MEMBER_KEY) === undefined ? base : base.unset(DD_MEMBER_KEY);
-  let current = base;
-  // `set` silently refuses when the whole tracestate would exceed 512 characters: evict from the end.
-  for (let attempt = 0; attempt < 33; attempt++) {
-    const next = current.set(DD_MEMBER_KEY, value);
-    if (next.get(DD_MEMBER_KEY) === value) {
-      parsedStates.set(next, decodeDdMember(value));
-      return next;
-    }
-    const victim = lastVendorKey(current);
-    if (victim === undefined) break;
-    current = current.unset(victim);
-  }
-  return current;
+  return DatadogTraceState.fromState(normalizeState(state), traceState);
 }
 
-function lastVendorKey(traceState: TraceState): string | undefined {
-  const members = traceState.serialize().split(',');
-  for (let i = members.length - 1; i >= 0; i--) {
-    const key = members[i].slice(0, members[i].indexOf('='));
-    if (key !== '' && key !== DD_MEMBER_KEY) return key;
-  }
-  return undefined;
+/** Members other than `dd`, validated, in order. */
+export function otherMembers(traceState: TraceState | undefined): string[] {
+  if (traceState === undefined) return [];
+  if (traceState instanceof DatadogTraceState) return traceState.others();
+  return validMembers(safeSerialize(traceState), DD_MEMBER_KEY);
 }
+
+const EMPTY_STATE: DatadogState = Object.freeze({ tags: Object.freeze({}) as Record<string, string> });
 
 function safeGet(traceState: TraceState): string | undefined {
   try {
@@ -77,7 +66,31 @@ function safeGet(traceState: TraceState): string | undefined {
   }
 }
 
-function copyState(state: DatadogState): DatadogState {
+function safeSerialize(traceState: TraceState): string {
+  try {
+    const serialized = traceState.serialize();
+    return typeof serialized === 'string' ? serialized : '';
+  } catch {
+    return '';
+  }
+}
+
+/** What can be carried: integer priority, non-empty strings, `_dd.p.*` string tags other than `_dd.p.tid`. */
+function normalizeState(state: DatadogState): DatadogState {
+  const tags: Record<string, string> = {};
+  const source = state.tags ?? {};
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (typeof value === 'string' && key.startsWith('_dd.p.') && key.length > 6 && key !== '_dd.p.tid') tags[key] = value;
+  }
+  const out: DatadogState = { tags };
+  if (Number.isSafeInteger(state.priority)) out.priority = state.priority;
+  if (typeof state.origin === 'string' && state.origin !== '') out.origin = state.origin;
+  if (typeof state.parentId === 'string' && state.parentId !== '') out.parentId = state.parentId;
+  return out;
+}
+
+export function copyState(state: DatadogState): DatadogState {
   const copy: DatadogState = { tags: { ...state.tags } };
   if (state.priority !== undefined) copy.priority = state.priority;
   if (state.origin !== undefined) copy.origin = state.origin;

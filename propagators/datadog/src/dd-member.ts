@@ -20,7 +20,10 @@ const VALUE_FORBIDDEN = /[^\x20-\x2B\x2D-\x3A\x3C-\x7D]/g;
 const KEY_FORBIDDEN = /[^\x21-\x2B\x2D-\x39\x3C\x3E-\x7E]/g;
 const INTEGER = /^-?[0-9]{1,15}$/;
 
+const NEEDS_VALUE_ESCAPE = /[^\x20-\x2B\x2D-\x3A\x3C\x3E-\x7D]/;
+
 export function escapeDdValue(value: string): string {
+  if (!NEEDS_VALUE_ESCAPE.test(value)) return value; // the common case allocates nothing
   return value.replace(VALUE_FORBIDDEN, '_').replace(/=/g, '~');
 }
 
@@ -29,39 +32,43 @@ function escapeDdKey(key: string): string {
 }
 
 function unescapeDdValue(value: string): string {
-  return value.replace(/~/g, '=');
+  return value.includes('~') ? value.replace(/~/g, '=') : value;
 }
 
-/** Encodes the state; `''` when there is nothing to carry. Trace tags that do not fit in 256 chars are dropped. */
-export function encodeDdMember(state: DatadogState): string {
+/**
+ * Encodes the state; `''` when there is nothing to carry. Trace tags that do not fit in `maxLength`
+ * (default 256, the W3C cap; less when the caller will append `;p:<span id>` itself) are dropped.
+ */
+export function encodeDdMember(state: DatadogState, maxLength = MAX_DD_MEMBER_LENGTH): string {
   const head: string[] = [];
   if (state.priority !== undefined && Number.isSafeInteger(state.priority)) head.push(`s:${state.priority}`);
   if (state.parentId !== undefined && state.parentId !== '') head.push(`p:${escapeDdValue(state.parentId)}`);
   if (state.origin !== undefined && state.origin !== '') head.push(`o:${escapeDdValue(state.origin)}`);
 
   let value = head.join(';');
-  if (value.length > MAX_DD_MEMBER_LENGTH) value = head.slice(0, -1).join(';'); // an absurd origin goes first
+  if (value.length > maxLength) value = head.slice(0, -1).join(';'); // an absurd origin goes first
+  if (value.length > maxLength) value = '';
 
   const tags = state.tags ?? {};
   const dm = tags[DM_TAG];
   const keys = Object.keys(tags);
   // The decision maker is the most useful tag downstream, so it claims space first.
-  if (dm !== undefined) value = appendMember(value, 't.dm', dm);
+  if (typeof dm === 'string') value = appendMember(value, 't.dm', dm, maxLength);
   for (const key of keys) {
     if (key === DM_TAG || key === TID_TAG || !key.startsWith(TAG_PREFIX) || key.length === TAG_PREFIX.length) continue;
     const tagValue = tags[key];
     if (typeof tagValue !== 'string') continue;
-    value = appendMember(value, `t.${escapeDdKey(key.slice(TAG_PREFIX.length))}`, tagValue);
+    value = appendMember(value, `t.${escapeDdKey(key.slice(TAG_PREFIX.length))}`, tagValue, maxLength);
   }
   // W3C values must not end with a space.
   if (value.endsWith(' ')) value = `${value.slice(0, -1)}_`;
   return value;
 }
 
-function appendMember(value: string, key: string, rawValue: string): string {
+function appendMember(value: string, key: string, rawValue: string, maxLength: number): string {
   const member = `${key}:${escapeDdValue(rawValue)}`;
   const next = value === '' ? member : `${value};${member}`;
-  return next.length > MAX_DD_MEMBER_LENGTH ? value : next;
+  return next.length > maxLength ? value : next;
 }
 
 /** Decodes a `dd` member value; unknown keys and malformed members are ignored one by one. */

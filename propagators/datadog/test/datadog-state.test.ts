@@ -50,16 +50,24 @@ describe('Datadog state in the tracestate dd member', () => {
     assert.deepStrictEqual(getDatadogState(ts).tags, { '_dd.p.dm': '-0' });
   });
 
-  it('drops trace tags rather than exceed the 256-character member limit', () => {
+  it('keeps the exact state in process but drops trace tags from the dd member beyond 256 characters', () => {
     const tags: Record<string, string> = { '_dd.p.dm': '-4' };
     for (let i = 0; i < 20; i++) tags[`_dd.p.k${i}`] = 'v'.repeat(20);
     const ts = setDatadogState(undefined, { priority: 1, tags });
+    assert.deepStrictEqual(getDatadogState(ts).tags, tags);
     const dd = ts.get('dd') ?? '';
     assert.ok(dd.length > 0 && dd.length <= 256, `length ${dd.length}`);
-    const back = getDatadogState(ts);
-    assert.strictEqual(back.priority, 1);
-    assert.strictEqual(back.tags['_dd.p.dm'], '-4');
-    assert.ok(Object.keys(back.tags).length < 21);
+    const overTheWire = getDatadogState(new TraceState(ts.serialize()));
+    assert.strictEqual(overTheWire.priority, 1);
+    assert.strictEqual(overTheWire.tags['_dd.p.dm'], '-4');
+    assert.ok(Object.keys(overTheWire.tags).length < 21);
+  });
+
+  it('setDatadogState ignores what cannot be carried', () => {
+    const state = getDatadogState(setDatadogState(undefined, {
+      priority: 1.5, origin: '', tags: { '_dd.p.tid': '640cfd8d00000000', other: 'x', '_dd.p.': 'y', '_dd.p.ok': 'z' },
+    }));
+    assert.deepStrictEqual(state, { tags: { '_dd.p.ok': 'z' } });
   });
 
   it('evicts the last vendors when the 512-character tracestate is full', () => {

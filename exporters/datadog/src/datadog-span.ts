@@ -1,0 +1,35 @@
+import type { HrTime } from '@opentelemetry/api';
+
+/**
+ * A span in Datadog's model, ready for either msgpack encoder. Ids stay as OTel hex strings: the encoders
+ * copy their bytes straight into the payload. `meta`/`metrics` are flat `[key, value, key, value…]` arrays
+ * (cheaper to build than objects with per-span keys).
+ */
+export interface DatadogSpan {
+  /** 32 hex; the payload carries the low 64 bits, `_dd.p.tid` the high 64. */
+  readonly traceId: string;
+  /** 16 hex. */
+  readonly spanId: string;
+  /** 16 hex, or '' for a root span. A remote parent is kept so the agent marks the span top-level. */
+  readonly parentId: string;
+  readonly service: string;
+  readonly name: string;
+  readonly resource: string;
+  /** '' when there is none. */
+  readonly type: string;
+  readonly start: HrTime;
+  /** Nanoseconds, non-negative. */
+  readonly durationNs: number;
+  readonly error: 0 | 1;
+  readonly meta: string[];
+  readonly metrics: Array<string | number>;
+  /**
+   * Tags every span of the same kind/scope/resource shares (`span.kind`, `language`, `runtime-id`, `env`…) and
+   * metrics shared per priority. The same array instance is reused, so an encoder can encode it once per
+   * payload and copy the bytes afterwards.
+   */
+  readonly sharedMeta: readonly string[];
+  readonly sharedMetrics: ReadonlyArray<string | number>;
+  /** Trace-level tags (`_dd.p.*`, `_dd.p.tid`, `_dd.parent_id`) written on the first span of each chunk only. */
+  readonly chunkMeta: readonly string[];
+}

@@ -1,0 +1,291 @@
+/**
+ * ReadableSpan → DatadogSpan (specs/datadog.md §3.4, §4). One mapper per exporter holds the process-level
+ * constants; `mapTrace` maps the spans of one trace so trace-level state is read once. Tags every span of a
+ * kind/scope/resource shares, and metrics shared per priority, are built once as shared arrays (the encoders
+ * encode each once per payload).
+ */
+import { SpanKind, SpanStatusCode, type Attributes, type TraceState } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { getDatadogState } from '@polytrace/propagator-datadog';
+import * as attributesModule from './attributes';
+import { eventsJson, spanLinksJson, stringifyAttribute } from './attributes';
+import type { DatadogSpan } from './datadog-span';
+import * as limits from './limits';
+import { truncate, truncateMetaValue } from './limits';
+import * as naming from './naming';
+import { spanKindName } from './naming';
+import { RUNTIME_ID } from './runtime-id';
+import { fillFromResource, hasSemanticSlots, Semantics, semanticsOf } from './semantics';
+
+// Bound once at load: per-span code then skips module-namespace getters (CJS interop of the sources).
+const routeAttributes = attributesModule.routeAttributes;
+const { operationName, resourceName, serviceName, spanType } = naming;
+const { MAX_NAME_LENGTH, MAX_RESOURCE_LENGTH, MAX_SERVICE_LENGTH, MAX_TYPE_LENGTH } = limits;
+const INTERNAL = SpanKind.INTERNAL;
+const ERROR = SpanStatusCode.ERROR;
+
+export interface SpanMapperOptions {
+  /** DD_SERVICE: used when neither the span nor the resource names a real service. */
+  service?: string;
+  /** DD_ENV: wins over the resource's `deployment.environment(.name)`. */
+  env?: string;
+  /** DD_VERSION: wins over the resource's `service.version`. */
+  version?: string;
+  /** DD_TAGS: added to every span's meta. */
+  tags?: Readonly<Record<string, string>>;
+}
+
+const ZERO_SPAN_ID = '0000000000000000';
+const ZERO_HIGH = '0000000000000000';
+const NO_RESOURCE = {};
+
+interface TraceInfo {
+  origin: string | undefined;
+  chunkMeta: string[];
+  /** metrics shared by every span of the trace, for measured (kind ≠ internal) and internal spans */
+  metricsMeasured: ReadonlyArray<string | number>;
+  metricsInternal: ReadonlyArray<string | number>;
+}
+
+/** Per-resource constants. */
+interface ResourceInfo {
+  env?: string;
+  version?: string;
+  /** The resource's `service.name` ('' if none). */
+  service: string;
+  /** Set only if the resource carries naming-relevant attributes beyond `service.name`. */
+  semantics?: Semantics;
+  /** Shared meta blocks by scope name, then by SpanKind value. */
+  blocks: Map<string, Array<readonly string[] | undefined>>;
+}
+
+function withoutKeys(block: readonly string[], attributes: Attributes): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < block.length; i += 2) if (attributes[block[i]] === undefined) out.push(block[i], block[i + 1]);
+  return out;
+}
+
+export class SpanMapper {
+  private readonly options: SpanMapperOptions;
+  private readonly pid = process.pid;
+  private readonly extraTags: string[] = [];
+  // Resources are shared by every span of a provider: derive their constants once per resource object.
+  private readonly resourceCache = new WeakMap<object, ResourceInfo>();
+  private lastResource: object | undefined;
+  private lastResourceInfo: ResourceInfo | undefined;
+  private readonly metricBlocks = new Map<number, ReadonlyArray<string | number>>();
+  // Consecutive spans mostly share kind + scope + resource: skip the block lookup then.
+  private lastKind: SpanKind | undefined;
+  private lastScope: string | undefined;
+  private lastBlockResource: ResourceInfo | undefined;
+  private lastBlock: readonly string[] | undefined;
+  /** Reused for every span: naming reads it before the next span overwrites it. */
+  private readonly scratch = new Semantics();
+
+  constructor(options: SpanMapperOptions = {}) {
+    this.options = options;
+    for (const [k, v] of Object.entries(options.tags ?? {})) this.extraTags.push(k, v);
+  }
+
+  /** Maps the spans of one trace (all with the same trace id). */
+  mapTrace(spans: readonly ReadableSpan[]): DatadogSpan[] {
+    const info = this.traceInfo(spans);
+    const out: DatadogSpan[] = new Array(spans.length);
+    for (let i = 0; i < spans.length; i++) out[i] = this.mapSpan(spans[i], info);
+    return out;
+  }
+
+  private traceInfo(spans: readonly ReadableSpan[]): TraceInfo {
+    // The local root carries the sampler's decision; its children inherited the same tracestate.
+    let source = spans[0];
+    for (const s of spans) {
+      if (!s.parentSpanContext || s.parentSpanContext.isRemote) {
+        source = s;
+        break;
+      }
+    }
+    const ctx = source.spanContext();
+    const state = getDatadogState(ctx.traceState as TraceState | undefined);
+    const sampled = (ctx.traceFlags & 1) === 1;
+    let priority = state.priority ?? (sampled ? 1 : 0);
+    // The sampled flag is authoritative for keep/drop: a stale positive priority on an unsampled span is 0.
+    if (!sampled && priority > 0) priority = 0;
+    if (sampled && priority <= 0) priority = 1;
+    const chunkMeta: string[] = [];
+    const high = ctx.traceId.length === 32 ? ctx.traceId.slice(0, 16) : ZERO_HIGH;
+    if (high !== ZERO_HIGH) chunkMeta.push('_dd.p.tid', high);
+    for (const key of Object.keys(state.tags)) {
+      if (key !== '_dd.p.tid' && key.startsWith('_dd.p.')) chunkMeta.push(key, state.tags[key]);
+    }
+    if (state.parentId) chunkMeta.push('_dd.parent_id', state.parentId);
+    return {
+      origin: state.origin,
+      chunkMeta,
+      metricsMeasured: this.metricBlock(priority, true),
+      metricsInternal: this.metricBlock(priority, false),
+    };
+  }
+
+  private metricBlock(priority: number, measured: boolean): ReadonlyArray<string | number> {
+    const key = priority * 2 + (measured ? 1 : 0);
+    let block = this.metricBlocks.get(key);
+    if (!block) {
+      block = measured
+        ? ['_sampling_priority_v1', priority, 'process_id', this.pid, '_dd.measured', 1]
+        : ['_sampling_priority_v1', priority, 'process_id', this.pid];
+      if (this.metricBlocks.size < 64) this.metricBlocks.set(key, block);
+    }
+    return block;
+  }
+
+  private resourceInfo(resource: ReadableSpan['resource'] | undefined): ResourceInfo {
+    const key: object = resource ?? NO_RESOURCE;
+    if (key === this.lastResource) return this.lastResourceInfo!;
+    let info = this.resourceCache.get(key);
+    if (!info) {
+      const attrs = resource?.attributes ?? {};
+      const env = attrs['deployment.environment.name'] ?? attrs['deployment.environment'];
+      const version = attrs['service.version'];
+      const service = attrs['service.name'];
+      const semantics = semanticsOf(attrs);
+      info = {
+        env: this.options.env ?? (env !== undefined && env !== null ? stringifyAttribute(env) : undefined),
+        version: this.options.version ?? (version !== undefined && version !== null ? stringifyAttribute(version) : undefined),
+        service: typeof service === 'string' ? service : '',
+        semantics: hasSemanticSlots(semantics) ? semantics : undefined,
+        blocks: new Map(),
+      };
+      this.resourceCache.set(key, info);
+    }
+    this.lastResource = key;
+    this.lastResourceInfo = info;
+    return info;
+  }
+
+  /** `span.kind`, `language`, `runtime-id`, `env`, `version`, DD_TAGS, `component`: one shared array. */
+  private sharedMeta(res: ResourceInfo, spanKind: SpanKind, scope: string): readonly string[] {
+    if (spanKind === this.lastKind && scope === this.lastScope && res === this.lastBlockResource) return this.lastBlock!;
+    let byKind = res.blocks.get(scope);
+    if (!byKind) {
+      byKind = [];
+      if (res.blocks.size < 1024) res.blocks.set(scope, byKind);
+    }
+    let block = byKind[spanKind];
+    if (!block) {
+      const kind = spanKindName(spanKind);
+      const b = ['span.kind', kind, 'language', 'javascript', 'runtime-id', RUNTIME_ID];
+      if (res.env !== undefined) b.push('env', res.env);
+      if (res.version !== undefined) b.push('version', res.version);
+      b.push(...this.extraTags);
+      if (scope) b.push('component', componentOf(scope));
+      block = b;
+      if (spanKind >= 0 && spanKind < 8) byKind[spanKind] = block;
+    }
+    this.lastKind = spanKind;
+    this.lastScope = scope;
+    this.lastBlockResource = res;
+    this.lastBlock = block;
+    return block;
+  }
+
+  private mapSpan(span: ReadableSpan, info: TraceInfo): DatadogSpan {
+    const ctx = span.spanContext();
+    const attributes = span.attributes;
+    const res = this.resourceInfo(span.resource);
+    const sem = this.scratch;
+    sem.reset();
+    const meta: string[] = [];
+    const metrics: Array<string | number> = [];
+
+    routeAttributes(attributes, sem, meta, metrics);
+    if (res.semantics !== undefined) fillFromResource(sem, res.semantics);
+    const kind = span.kind;
+    let sharedMeta = this.sharedMeta(res, kind, span.instrumentationScope?.name ?? '');
+    // a span attribute named like a shared tag wins; rare, so only then fall back to a private copy
+    if (sem.env !== undefined || sem.version !== undefined || sem.spanKind !== undefined || sem.language !== undefined) {
+      sharedMeta = withoutKeys(sharedMeta, attributes);
+    }
+    if (info.origin !== undefined) meta.push('_dd.origin', info.origin);
+    appendHttpAliases(sem, meta);
+    if (span.events.length > 0) meta.push('events', eventsJson(span.events));
+    if (span.links.length > 0) meta.push('_dd.span_links', spanLinksJson(span.links));
+
+    const error = span.status.code === ERROR ? 1 : 0;
+    if (error) appendError(span, sem, meta);
+
+    const parent = span.parentSpanContext?.spanId;
+    const durationNs = (span.endTime[0] - span.startTime[0]) * 1e9 + (span.endTime[1] - span.startTime[1]);
+    const service = serviceName(sem, res.service, this.options.service);
+    const name = operationName(sem, kind);
+    const resourceField = resourceName(sem, kind, span.name);
+    const type = spanType(sem, kind);
+    return {
+      traceId: ctx.traceId,
+      spanId: ctx.spanId,
+      parentId: parent && parent !== ZERO_SPAN_ID ? parent : '',
+      service: service.length > MAX_SERVICE_LENGTH ? truncate(service, MAX_SERVICE_LENGTH) : service,
+      name: name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name,
+      resource: resourceField.length > MAX_RESOURCE_LENGTH ? truncate(resourceField, MAX_RESOURCE_LENGTH) : resourceField,
+      type: type.length > MAX_TYPE_LENGTH ? truncate(type, MAX_TYPE_LENGTH) : type,
+      start: span.startTime,
+      durationNs: durationNs > 0 ? durationNs : 0,
+      error,
+      meta,
+      metrics,
+      sharedMeta,
+      sharedMetrics: kind === INTERNAL ? info.metricsInternal : info.metricsMeasured,
+      chunkMeta: info.chunkMeta,
+    };
+  }
+}
+
+/**
+ * dd-trace's `component` tag (`http`, `pg`, `ioredis`…) from the instrumentation scope: the contrib packages'
+ * `@opentelemetry/instrumentation-<x>` becomes `<x>`, any other scope name is kept as is.
+ */
+function componentOf(scope: string): string {
+  const prefix = '@opentelemetry/instrumentation-';
+  return scope.startsWith(prefix) && scope.length > prefix.length ? scope.slice(prefix.length) : scope;
+}
+
+/** The tag names dd-trace's web integrations use, so dashboards and facets built on them keep working. */
+function appendHttpAliases(s: Semantics, meta: string[]): void {
+  if (s.httpRequestMethod !== undefined && s.httpMethod === undefined) meta.push('http.method', String(s.httpRequestMethod));
+  if (s.httpResponseStatusCode !== undefined && s.httpStatusCode === undefined) meta.push('http.status_code', String(s.httpResponseStatusCode));
+  if (s.userAgent !== undefined && s.httpUseragent === undefined) meta.push('http.useragent', truncateMetaValue(String(s.userAgent)));
+  if (s.httpUrl !== undefined) return;
+  if (s.urlFull !== undefined) {
+    meta.push('http.url', truncateMetaValue(String(s.urlFull)));
+    return;
+  }
+  if (s.urlPath !== undefined && s.serverAddress !== undefined) {
+    const scheme = s.urlScheme ?? 'http';
+    const port = s.serverPort !== undefined ? `:${s.serverPort}` : '';
+    const query = s.urlQuery ? `?${s.urlQuery}` : '';
+    meta.push('http.url', truncateMetaValue(`${scheme}://${s.serverAddress}${port}${s.urlPath}${query}`));
+  }
+}
+
+/** Status ERROR → `error.message`/`error.type`/`error.stack` from the last exception event (Error Tracking). */
+function appendError(span: ReadableSpan, sem: Semantics, meta: string[]): void {
+  let message: string | undefined;
+  let type: string | undefined;
+  let stack: string | undefined;
+  for (let i = span.events.length - 1; i >= 0; i--) {
+    const e = span.events[i];
+    if (e.name.toLowerCase() !== 'exception' || !e.attributes) continue;
+    const a = e.attributes;
+    if (a['exception.message'] !== undefined) message = String(a['exception.message']);
+    if (a['exception.type'] !== undefined) type = String(a['exception.type']);
+    if (a['exception.stacktrace'] !== undefined) stack = String(a['exception.stacktrace']);
+    break;
+  }
+  message ??= span.status.message || undefined;
+  if (message === undefined) {
+    const status = sem.httpResponseStatusCode ?? sem.httpStatusCode;
+    if (status !== undefined) message = String(status);
+  }
+  if (message !== undefined) meta.push('error.message', truncateMetaValue(message));
+  if (type !== undefined) meta.push('error.type', truncateMetaValue(type));
+  if (stack !== undefined) meta.push('error.stack', truncateMetaValue(stack));
+}

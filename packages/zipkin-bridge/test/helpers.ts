@@ -1,0 +1,45 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createZipkinBridge, type ZipkinBridge, type ZipkinBridgeOptions } from '@polytrace/zipkin-bridge';
+
+export interface RunningBridge {
+  url: string;
+  bridge: ZipkinBridge;
+  memory: InMemorySpanExporter;
+  /** POST a body, return status, text and headers */
+  post(path: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string; headers: Headers }>;
+  /** POST a v2 JSON list and return the spans the exporter received for it */
+  spansFor(spans: unknown[]): Promise<ReadableSpan[]>;
+  close(): Promise<void>;
+}
+
+export async function startBridge(options: Partial<ZipkinBridgeOptions> = {}): Promise<RunningBridge> {
+  const memory = new InMemorySpanExporter();
+  const bridge = createZipkinBridge({ exporter: memory, ...options });
+  const server = http.createServer(bridge);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const post: RunningBridge['post'] = async (path, body, headers = { 'content-type': 'application/json' }) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', body, headers });
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  };
+  return {
+    url,
+    bridge,
+    memory,
+    post,
+    spansFor: async (spans) => {
+      memory.reset();
+      const res = await post('/api/v2/spans', JSON.stringify(spans));
+      if (res.status !== 202) throw new Error(`bridge answered ${res.status}: ${res.text}`);
+      await bridge.forceFlush();
+      return memory.getFinishedSpans();
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await bridge.shutdown();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import {
+  isSpanContextValid,
+  trace,
+  type Context,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  type TraceState,
+} from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { otherMembers, peekDatadogState, setDatadogState } from './datadog-state';
+import { DD_MEMBER_KEY, DatadogTraceState } from './datadog-trace-state';
+import { encodeDdMember, MAX_DD_MEMBER_LENGTH } from './dd-member';
+import { readJoined, readUnique } from './header-values';
+import { hexClass } from './hex';
+import { reconcilePriority } from './priority-reconcile';
+import { MAX_LENGTH, MAX_MEMBERS } from './w3c-tracestate';
+
+export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+
+export interface TraceContextPropagatorConfig {
+  /**
+   * Write the `dd` tracestate member even when the trace has none yet (what dd-trace-js does).
+   * Off by default so that a trace which never touched Datadog keeps a clean tracestate; a `dd`
+   * member already present is always rewritten, never forwarded stale.
+   */
+  alwaysWriteDatadogMember?: boolean;
+}
+
+const ZERO_TRACE_ID = '00000000000000000000000000000000';
+const ZERO_SPAN_ID = '0000000000000000';
+// Way above the 512 characters a valid tracestate may hold; the rest is never even joined.
+const MAX_TRACESTATE_INPUT = 8192;
+const MAX_TRACEPARENT_INPUT = 512;
+/** `;p:` + 16 hex, which injection appends to the memoised rest of the `dd` member. */
+const P_MEMBER_LENGTH = 19;
+
+/** The parts of the tracestate header that do not depend on the span id. */
+interface TraceStatePieces {
+  /** `dd=<state without p>` (or `dd=` alone). */
+  head: string;
+  /** `,<other vendors>` within the W3C limits, or `''`. */
+  tail: string;
+}
+
+const EMPTY_PIECES = new Map<boolean, TraceStatePieces>();
+
+/**
+ * W3C tracecontext whose `dd` tracestate member is rebuilt on every inject (`p:` = the current span,
+ * `s:` = the current priority, `o:`, `t.*`) and read back on extract with the priority/sampled-flag
+ * consistency table (datadog.md §1.5). Stock OTel would forward the upstream `dd` member unchanged.
+ */
+export class TraceContextPropagator implements TextMapPropagator {
+  private readonly alwaysWriteDatadogMember: boolean;
+
+  constructor(config: TraceContextPropagatorConfig = {}) {
+    this.alwaysWriteDatadogMember = config.alwaysWriteDatadogMember === true;
+  }
+
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    const spanContext = trace.getSpanContext(context);
+    if (!spanContext || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+    const flags = spanContext.traceFlags & 0xff;
+    setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags < 16 ? '0' : ''}${flags.toString(16)}`);
+    const traceState = spanContext.traceState;
+    const tracestate = this.alwaysWriteDatadogMember || hasDatadogMember(traceState)
+      ? tracestateWithDd(spanContext, traceState, (flags & 1) === 1)
+      : otherMembers(traceState).join(',');
+    if (tracestate !== '') setter.set(carrier, TRACESTATE_HEADER, tracestate);
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const spanContext = this.extractSpanContext(carrier, getter);
+    return spanContext ? trace.setSpanContext(context, spanContext) : context;
+  }
+
+  /** The remote span context in `traceparent`/`tracestate`, or `undefined` when absent or invalid. */
+  extractSpanContext(carrier: unknown, getter: TextMapGetter): SpanContext | undefined {
+    const header = readUnique(getter, carrier, TRACEPARENT_HEADER);
+    if (header === undefined || header.length > MAX_TRACEPARENT_INPUT) return undefined;
+    const h = hasOuterWhitespace(header) ? header.trim() : header;
+    // `vv-<32 hex>-<16 hex>-<2 hex>[-<future fields>]`, checked by hand (the hot path of every request).
+    if (h.length < 55 || h.charCodeAt(2) !== 45 || h.charCodeAt(35) !== 45 || h.charCodeAt(52) !== 45) return undefined;
+    if (h.length > 55 && h.charCodeAt(55) !== 45) return undefined;
+    const a = hexClass(h, 0, 2);
+    const b = hexClass(h, 3, 35);
+    const c = hexClass(h, 36, 52);
+    const d = hexClass(h, 53, 55);
+    if (a === 0 || b === 0 || c === 0 || d === 0) return undefined;
+    // Upper-case hex is accepted and lower-cased, like dd-trace-js: rejecting it would split traces.
+    const s = (a | b | c | d) === 1 ? h : h.slice(0, 55).toLowerCase();
+    const version = s.slice(0, 2);
+    // Version ff is invalid; version 00 has exactly four fields; later versions may append more.
+    if (version === 'ff' || (version === '00' && h.length > 55)) return undefined;
+    const traceId = s.slice(3, 35);
+    const spanId = s.slice(36, 52);
+    if (traceId === ZERO_TRACE_ID || spanId === ZERO_SPAN_ID) return undefined;
+    const traceFlags = parseInt(s.slice(53, 55), 16);
+    const raw = readJoined(getter, carrier, TRACESTATE_HEADER, MAX_TRACESTATE_INPUT);
+    // The dd member's priority is reconciled with the sampled bit lazily, when first read.
+    const traceState = raw === undefined ? undefined : DatadogTraceState.fromHeader(raw, (traceFlags & 1) === 1);
+    return { traceId, spanId, traceFlags, isRemote: true, traceState };
+  }
+
+  fields(): string[] {
+    return [TRACEPARENT_HEADER, TRACESTATE_HEADER];
+  }
+}
+
+function hasOuterWhitespace(s: string): boolean {
+  return s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32;
+}
+
+function hasDatadogMember(traceState: TraceState | undefined): boolean {
+  if (traceState === undefined) return false;
+  if (traceState instanceof DatadogTraceState) return traceState.hasDatadogMember();
+  try {
+    return traceState.get(DD_MEMBER_KEY) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function tracestateWithDd(spanContext: SpanContext, traceState: TraceState | undefined, sampled: boolean): string {
+  // A remote context injected as-is still names the last Datadog span upstream, not itself.
+  if (spanContext.isRemote) {
+    const state = reconcilePriority(peekDatadogState(traceState), sampled);
+    return setDatadogState(traceState, { ...state, parentId: state.parentId ?? spanContext.spanId }).serialize();
+  }
+  const pieces = piecesFor(traceState, sampled);
+  return `${pieces.head}${pieces.head.length > 3 ? ';' : ''}p:${spanContext.spanId}${pieces.tail}`;
+}
+
+function piecesFor(traceState: TraceState | undefined, sampled: boolean): TraceStatePieces {
+  const memo = traceState instanceof DatadogTraceState ? traceState.injectMemo() : undefined;
+  const key = sampled ? 'w3c:1' : 'w3c:0';
+  const cached = traceState === undefined ? EMPTY_PIECES.get(sampled) : (memo?.get(key) as TraceStatePieces | undefined);
+  if (cached !== undefined) return cached;
+
+  const state = reconcilePriority(peekDatadogState(traceState), sampled);
+  const value = encodeDdMember({ ...state, parentId: undefined }, MAX_DD_MEMBER_LENGTH - P_MEMBER_LENGTH);
+  const head = `${DD_MEMBER_KEY}=${value}`;
+  let length = head.length + P_MEMBER_LENGTH;
+  let count = 1;
+  let tail = '';
+  for (const member of otherMembers(traceState)) {
+    if (count >= MAX_MEMBERS || length + member.length + 1 > MAX_LENGTH) break;
+    tail += `,${member}`;
+    length += member.length + 1;
+    count++;
+  }
+  const pieces = { head, tail };
+  if (traceState === undefined) EMPTY_PIECES.set(sampled, pieces);
+  else memo?.set(key, pieces);
+  return pieces;
+}

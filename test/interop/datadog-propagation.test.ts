@@ -1,0 +1,160 @@
+/**
+ * dd-trace 5.132 ⇄ Polytrace propagation over real HTTP on 127.0.0.1, each service in its own process,
+ * both reporting to the capture agent: dd-trace → Polytrace → dd-trace and Polytrace → dd-trace → Polytrace,
+ * with `datadog` and `tracecontext` styles, 64- and 128-bit trace ids, priorities −1..2, an origin and a
+ * propagated `_dd.p.*` tag. The assertions read what each tracer itself reported to the agent.
+ */
+import * as assert from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
+import { startDdPeer, type DdPeer } from '../support/peers/dd-trace-peer-launcher';
+
+const DD_SERVICE = 'dd-svc';
+const PT_SERVICE = 'polytrace-svc';
+const ORIGIN = 'synthetics';
+const USER_TAG = '_dd.p.usr.id';
+const USER_ID = 'u-42';
+
+interface Chain {
+  label: string;
+  lowId: bigint;
+  tid?: string;
+  parentId: bigint;
+  priority: number;
+  firstService: string;
+}
+
+function random63(): bigint {
+  const b = randomBytes(8);
+  b[0] &= 0x7f;
+  return b.readBigUInt64BE() || 1n;
+}
+
+function hex16(n: bigint): string {
+  return n.toString(16).padStart(16, '0');
+}
+
+function upstreamHeaders(style: string, chain: Chain): Record<string, string> {
+  if (style === 'datadog') {
+    const tags = chain.tid ? `_dd.p.tid=${chain.tid},${USER_TAG}=${USER_ID}` : `${USER_TAG}=${USER_ID}`;
+    return {
+      'x-datadog-trace-id': chain.lowId.toString(),
+      'x-datadog-parent-id': chain.parentId.toString(),
+      'x-datadog-sampling-priority': String(chain.priority),
+      'x-datadog-origin': ORIGIN,
+      'x-datadog-tags': tags,
+    };
+  }
+  return {
+    traceparent: `00-${chain.tid ?? '0'.repeat(16)}${hex16(chain.lowId)}-${hex16(chain.parentId)}-${chain.priority > 0 ? '01' : '00'}`,
+    tracestate: `dd=s:${chain.priority};o:${ORIGIN};t.usr.id:${USER_ID},other=vendor`,
+  };
+}
+
+async function get(url: string, headers: Record<string, string>): Promise<string> {
+  const res = await fetch(url, { headers });
+  const body = await res.text();
+  assert.strictEqual(res.status, 200, `${url}: ${body}`);
+  return body;
+}
+
+for (const style of ['datadog', 'tracecontext']) {
+  describe(`interop with dd-trace 5.132: ${style} propagation`, function () {
+    this.timeout(180_000);
+    let agent: DatadogCaptureAgent;
+    let ddTrace: DdPeer;
+    let polytrace: DdPeer;
+    const chains: Chain[] = [];
+
+    before(async () => {
+      agent = await DatadogCaptureAgent.start();
+      const env = {
+        DD_TRACE_AGENT_URL: agent.url,
+        DD_TRACE_PROPAGATION_STYLE: style,
+        DD_TRACE_STARTUP_LOGS: 'false',
+        DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+        DD_REMOTE_CONFIGURATION_ENABLED: 'false',
+        DD_TRACE_STATS_COMPUTATION_ENABLED: 'false',
+        DD_ENV: '',
+        DD_TAGS: '',
+      };
+      [ddTrace, polytrace] = await Promise.all([
+        startDdPeer('dd-trace-interop-service.js', { ...env, DD_SERVICE }),
+        startDdPeer('dd-trace-interop-polytrace-service.ts', { ...env, DD_SERVICE: PT_SERVICE }),
+      ]);
+
+      // Every combination, all in flight at once: A→P→A and P→A→P, 64/128-bit, priorities -1..2.
+      const requests: Array<Promise<string>> = [];
+      for (const firstService of [DD_SERVICE, PT_SERVICE]) {
+        for (const tid of [undefined, `${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}00000000`]) {
+          for (const priority of [-1, 0, 1, 2]) {
+            const chain: Chain = { label: `${firstService} first, ${tid ? 128 : 64}-bit, priority ${priority}`, lowId: random63(), tid, parentId: random63(), priority, firstService };
+            chains.push(chain);
+            const [first, second] = firstService === DD_SERVICE ? [ddTrace, polytrace] : [polytrace, ddTrace];
+            const leaf = `${first.url}/leaf`;
+            const url = `${first.url}/hop?to=${encodeURIComponent(`${second.url}/hop?to=${encodeURIComponent(leaf)}`)}`;
+            requests.push(get(url, upstreamHeaders(style, chain)));
+          }
+        }
+      }
+      await Promise.all(requests);
+      // 5 spans per chain: server+client on both hops of the first service's process, server+client of the middle one, leaf server.
+      await agent.waitFor(() => chains.every((c) => spansOf(c).length >= 5), 60_000,
+        () => `5 spans per chain; have ${chains.map((c) => spansOf(c).length).join(',')}\n${ddTrace.stderr()}\n${polytrace.stderr()}`);
+    });
+
+    after(async () => {
+      await Promise.all([ddTrace?.stop(), polytrace?.stop()]);
+      await agent?.close();
+    });
+
+    function spansOf(chain: Chain): CapturedSpan[] {
+      return agent.spans().filter((s) => s.trace_id === chain.lowId);
+    }
+
+    it('every span of a chain lands in one trace, with correct parents across the three hops', () => {
+      for (const chain of chains) {
+        const spans = spansOf(chain);
+        assert.strictEqual(spans.length, 5, `${chain.label}: ${spans.length} spans`);
+        const byId = new Map(spans.map((s) => [s.span_id, s]));
+        const roots = spans.filter((s) => !byId.has(s.parent_id));
+        assert.strictEqual(roots.length, 1, `${chain.label}: one entry span`);
+        assert.strictEqual(roots[0].parent_id, chain.parentId, `${chain.label}: entry span's parent is the upstream caller`);
+        assert.strictEqual(roots[0].service, chain.firstService, chain.label);
+        // Walk from the entry span: services must go first → first → middle → middle → first.
+        const path = [roots[0]];
+        for (let next = spans.find((s) => s.parent_id === path[path.length - 1].span_id); next; next = spans.find((s) => s.parent_id === path[path.length - 1].span_id)) {
+          path.push(next);
+        }
+        const middle = chain.firstService === DD_SERVICE ? PT_SERVICE : DD_SERVICE;
+        assert.deepStrictEqual(path.map((s) => s.service), [chain.firstService, chain.firstService, middle, middle, chain.firstService], chain.label);
+      }
+    });
+
+    it('the sampling priority survives every hop, in both tracers', () => {
+      for (const chain of chains) {
+        for (const service of [DD_SERVICE, PT_SERVICE]) {
+          const priorities = spansOf(chain).filter((s) => s.service === service && '_sampling_priority_v1' in s.metrics).map((s) => s.metrics._sampling_priority_v1);
+          assert.ok(priorities.length > 0, `${chain.label}: ${service} reported no priority`);
+          assert.deepStrictEqual([...new Set(priorities)], [chain.priority], `${chain.label}: ${service}`);
+        }
+      }
+    });
+
+    it('origin, the _dd.p.* tag and the 128-bit trace id survive every hop', () => {
+      for (const chain of chains) {
+        for (const service of [DD_SERVICE, PT_SERVICE]) {
+          const spans = spansOf(chain).filter((s) => s.service === service);
+          assert.ok(spans.every((s) => s.meta['_dd.origin'] === ORIGIN), `${chain.label}: ${service} origin ${spans.map((s) => s.meta['_dd.origin'])}`);
+          assert.ok(spans.some((s) => s.meta[USER_TAG] === USER_ID), `${chain.label}: ${service} lost ${USER_TAG}`);
+          const tids = new Set(spans.map((s) => s.meta['_dd.p.tid']).filter((t) => t !== undefined));
+          assert.deepStrictEqual([...tids], chain.tid ? [chain.tid] : [], `${chain.label}: ${service} _dd.p.tid`);
+        }
+      }
+    });
+
+    it('the capture agent saw well-formed payloads from both tracers', () => {
+      assert.deepStrictEqual(agent.violations(), []);
+    });
+  });
+}
