@@ -92,7 +92,7 @@ async function onEndRows(log: (line: string) => void): Promise<BenchResult[]> {
       note: `ops/s ours ${(1e9 / (ours.onEndNsPerSpan ?? NaN)).toExponential(2)}; ratio = peer/ours (BSP exports synchronously inside onEnd, we defer to setImmediate)`,
     },
     {
-      name: 'processor total incl. batching + event-loop turns (null exporter)',
+      name: 'process CPU per span incl. batching + event-loop turns (null exporter)',
       unit: 'ns/span',
       ours: ours.totalNsPerSpan ?? NaN,
       peer: peer.totalNsPerSpan,

@@ -158,3 +158,68 @@ for (const style of ['datadog', 'tracecontext']) {
     });
   });
 }
+
+/**
+ * A proxy that rewrites `traceparent` (as GCP load balancers do) sits between dd-trace and Polytrace, both
+ * on their default `datadog,tracecontext` extraction: Polytrace must parent its span on the proxy's span and
+ * record dd-trace's span as `_dd.parent_id`, so the backend can still stitch the trace.
+ */
+describe('interop with dd-trace 5.132: a traceparent-rewriting proxy in between', function () {
+  this.timeout(180_000);
+  let agent: DatadogCaptureAgent;
+  let ddTrace: DdPeer;
+  let polytrace: DdPeer;
+  let proxy: import('node:http').Server;
+  const proxySpanId = 'abcdef0123456789';
+  let proxyUrl = '';
+
+  before(async () => {
+    const http = await import('node:http');
+    agent = await DatadogCaptureAgent.start();
+    const env = {
+      DD_TRACE_AGENT_URL: agent.url, DD_TRACE_STARTUP_LOGS: 'false', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+      DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_TRACE_PROPAGATION_STYLE: 'datadog,tracecontext,baggage',
+    };
+    [ddTrace, polytrace] = await Promise.all([
+      startDdPeer('dd-trace-interop-service.js', { ...env, DD_SERVICE }),
+      startDdPeer('dd-trace-interop-polytrace-service.ts', { ...env, DD_SERVICE: PT_SERVICE }),
+    ]);
+    const target = new URL(polytrace.url);
+    proxy = http.createServer((req, res) => {
+      const headers = { ...req.headers };
+      const traceparent = String(headers.traceparent ?? '');
+      headers.traceparent = `${traceparent.slice(0, 36)}${proxySpanId}${traceparent.slice(52)}`;
+      const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      upstream.on('error', () => res.writeHead(502).end());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    await Promise.all([ddTrace?.stop(), polytrace?.stop()]);
+    await agent?.close();
+  });
+
+  it('reparents on the proxy span and records dd-trace\'s span as _dd.parent_id', async () => {
+    const lowId = random63();
+    const body = await get(`${ddTrace.url}/hop?to=${encodeURIComponent(`${proxyUrl}/leaf`)}`, {
+      'x-datadog-trace-id': lowId.toString(), 'x-datadog-parent-id': random63().toString(), 'x-datadog-sampling-priority': '1',
+    });
+    const received = JSON.parse(body) as Record<string, string>;
+    assert.ok(received.traceparent?.includes(proxySpanId), 'the proxy rewrote traceparent');
+    await agent.waitFor(() => agent.spans().filter((s) => s.trace_id === lowId).length >= 3, 60_000, () => 'dd-trace and Polytrace spans');
+    const spans = agent.spans().filter((s) => s.trace_id === lowId);
+    const ddClient = spans.find((s) => s.service === DD_SERVICE && s.meta['span.kind'] === 'client');
+    const ptServer = spans.find((s) => s.service === PT_SERVICE);
+    assert.ok(ddClient && ptServer, JSON.stringify(spans.map((s) => [s.service, s.name])));
+    assert.strictEqual(ptServer.parent_id, BigInt(`0x${proxySpanId}`), 'parent is the proxy span named by traceparent');
+    assert.strictEqual(ptServer.meta['_dd.parent_id'], ddClient.span_id.toString(16).padStart(16, '0'), 'last Datadog span recorded');
+  });
+});

@@ -437,6 +437,10 @@ export class JaegerCaptureAgent {
   get httpPort(): number {
     return (this.server.address() as AddressInfo).port;
   }
+  /** Effective SO_RCVBUF of the UDP sockets (the kernel caps the requested size at net.core.rmem_max). */
+  get receiveBufferSize(): number {
+    return Math.min(this.compactSocket.getRecvBufferSize(), this.binarySocket.getRecvBufferSize());
+  }
   /** Full collector endpoint, `http://127.0.0.1:<port>/api/traces`. */
   get collectorUrl(): string {
     return `http://127.0.0.1:${this.httpPort}/api/traces`;

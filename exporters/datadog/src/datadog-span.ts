@@ -23,6 +23,9 @@ export interface DatadogSpan {
   readonly error: 0 | 1;
   readonly meta: string[];
   readonly metrics: Array<string | number>;
+  /** Slots of `meta` / `metrics` in use (a reused span's arrays may be longer). */
+  readonly metaLength: number;
+  readonly metricsLength: number;
   /**
    * Tags every span of the same kind/scope/resource shares (`span.kind`, `language`, `runtime-id`, `env`…) and
    * metrics shared per priority. The same array instance is reused, so an encoder can encode it once per
@@ -32,4 +35,56 @@ export interface DatadogSpan {
   readonly sharedMetrics: ReadonlyArray<string | number>;
   /** Trace-level tags (`_dd.p.*`, `_dd.p.tid`, `_dd.parent_id`) written on the first span of each chunk only. */
   readonly chunkMeta: readonly string[];
+}
+
+const NO_TIME: HrTime = [0, 0];
+const NONE: readonly string[] = [];
+
+/**
+ * One DatadogSpan refilled for span after span (its meta/metrics arrays keep their storage and are written by
+ * index), so mapping a batch allocates almost nothing per span. Only valid until the next refill: encoders
+ * consume it immediately.
+ */
+/** Where mapping code appends tags. */
+export interface TagSink {
+  addMeta(key: string, value: string): void;
+  addMetric(key: string, value: number): void;
+}
+
+export class ReusableDatadogSpan implements DatadogSpan, TagSink {
+  traceId = '';
+  spanId = '';
+  parentId = '';
+  service = '';
+  name = '';
+  resource = '';
+  type = '';
+  start: HrTime = NO_TIME;
+  durationNs = 0;
+  error: 0 | 1 = 0;
+  readonly meta: string[] = [];
+  readonly metrics: Array<string | number> = [];
+  metaLength = 0;
+  metricsLength = 0;
+  sharedMeta: readonly string[] = NONE;
+  sharedMetrics: ReadonlyArray<string | number> = NONE;
+  chunkMeta: readonly string[] = NONE;
+
+  /** Forgets the previous span's tags. The arrays keep their storage: `length = 0` would free it. */
+  clearTags(): void {
+    this.metaLength = 0;
+    this.metricsLength = 0;
+  }
+
+  addMeta(key: string, value: string): void {
+    const m = this.meta;
+    m[this.metaLength++] = key;
+    m[this.metaLength++] = value;
+  }
+
+  addMetric(key: string, value: number): void {
+    const m = this.metrics;
+    m[this.metricsLength++] = key;
+    m[this.metricsLength++] = value;
+  }
 }

@@ -8,6 +8,7 @@ import type { EncodedPayload } from '@polytrace/exporter-base';
 import type { ChunkEncoder } from './chunk-encoder';
 import { V04Encoder } from './encoder-v04';
 import { V05Encoder } from './encoder-v05';
+import { ReusableDatadogSpan } from './datadog-span';
 import { SpanMapper, type SpanMapperOptions } from './span-mapper';
 
 export type DatadogProtocol = '0.4' | '0.5';
@@ -29,6 +30,8 @@ export class DatadogEncoder {
   maxPayloadBytes: number;
   private readonly mapper: SpanMapper;
   private readonly chunks: ChunkEncoder;
+  /** Each span is mapped into this one object and encoded right away. */
+  private readonly scratch = new ReusableDatadogSpan();
 
   constructor(options: DatadogEncoderOptions = {}) {
     this.protocol = options.protocol ?? '0.4';
@@ -63,17 +66,18 @@ export class DatadogEncoder {
 
     enc.beginPayload();
     for (const group of groupByTrace(spans)) {
-      const mapped = this.mapper.mapTrace(group);
+      const info = this.mapper.beginTrace(group);
       startChunk();
-      for (let i = 0; i < mapped.length; i++) {
+      for (let i = 0; i < group.length; i++) {
+        const mapped = this.mapper.mapSpan(group[i], info, this.scratch);
         const mark = enc.mark();
-        enc.writeSpan(mapped[i], first);
+        enc.writeSpan(mapped, first);
         if (enc.size() > limit && included.length > 0) {
           // Does not fit: close this payload without the span and continue the trace in a new chunk.
           enc.rollback(mark);
           flush();
           startChunk();
-          enc.writeSpan(mapped[i], true);
+          enc.writeSpan(mapped, true);
         }
         included.push(group[i]);
         first = false;
@@ -94,11 +98,20 @@ export class DatadogEncoder {
 /** Groups by trace id, keeping first-seen order of traces and spans. */
 function groupByTrace(spans: readonly ReadableSpan[]): ReadableSpan[][] {
   const byTrace = new Map<string, ReadableSpan[]>();
+  let lastId = '';
+  let lastGroup: ReadableSpan[] | undefined;
   for (const span of spans) {
     const id = span.spanContext().traceId;
-    const group = byTrace.get(id);
+    // spans of one trace often end next to each other: skip the lookup then
+    if (id === lastId && lastGroup !== undefined) {
+      lastGroup.push(span);
+      continue;
+    }
+    let group = byTrace.get(id);
     if (group) group.push(span);
-    else byTrace.set(id, [span]);
+    else byTrace.set(id, (group = [span]));
+    lastId = id;
+    lastGroup = group;
   }
   return [...byTrace.values()];
 }

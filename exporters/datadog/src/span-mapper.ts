@@ -9,7 +9,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { getDatadogState } from '@polytrace/propagator-datadog';
 import * as attributesModule from './attributes';
 import { eventsJson, spanLinksJson, stringifyAttribute } from './attributes';
-import type { DatadogSpan } from './datadog-span';
+import { ReusableDatadogSpan, type DatadogSpan, type TagSink } from './datadog-span';
 import * as limits from './limits';
 import { truncate, truncateMetaValue } from './limits';
 import * as naming from './naming';
@@ -39,7 +39,7 @@ const ZERO_SPAN_ID = '0000000000000000';
 const ZERO_HIGH = '0000000000000000';
 const NO_RESOURCE = {};
 
-interface TraceInfo {
+export interface TraceInfo {
   origin: string | undefined;
   chunkMeta: string[];
   /** metrics shared by every span of the trace, for measured (kind ≠ internal) and internal spans */
@@ -87,15 +87,16 @@ export class SpanMapper {
     for (const [k, v] of Object.entries(options.tags ?? {})) this.extraTags.push(k, v);
   }
 
-  /** Maps the spans of one trace (all with the same trace id). */
+  /** Maps the spans of one trace (all with the same trace id), each into a new object. */
   mapTrace(spans: readonly ReadableSpan[]): DatadogSpan[] {
-    const info = this.traceInfo(spans);
+    const info = this.beginTrace(spans);
     const out: DatadogSpan[] = new Array(spans.length);
-    for (let i = 0; i < spans.length; i++) out[i] = this.mapSpan(spans[i], info);
+    for (let i = 0; i < spans.length; i++) out[i] = this.mapSpan(spans[i], info, new ReusableDatadogSpan());
     return out;
   }
 
-  private traceInfo(spans: readonly ReadableSpan[]): TraceInfo {
+  /** Trace-level state (priority, origin, chunk tags) read once for the spans of one trace. */
+  beginTrace(spans: readonly ReadableSpan[]): TraceInfo {
     // The local root carries the sampler's decision; its children inherited the same tracestate.
     let source = spans[0];
     for (const s of spans) {
@@ -188,16 +189,16 @@ export class SpanMapper {
     return block;
   }
 
-  private mapSpan(span: ReadableSpan, info: TraceInfo): DatadogSpan {
+  /** Maps one span of the trace `info` was made for into `out` (refilled; valid until its next use). */
+  mapSpan(span: ReadableSpan, info: TraceInfo, out: ReusableDatadogSpan): DatadogSpan {
     const ctx = span.spanContext();
     const attributes = span.attributes;
     const res = this.resourceInfo(span.resource);
     const sem = this.scratch;
     sem.reset();
-    const meta: string[] = [];
-    const metrics: Array<string | number> = [];
+    out.clearTags();
 
-    routeAttributes(attributes, sem, meta, metrics);
+    routeAttributes(attributes, sem, out);
     if (res.semantics !== undefined) fillFromResource(sem, res.semantics);
     const kind = span.kind;
     let sharedMeta = this.sharedMeta(res, kind, span.instrumentationScope?.name ?? '');
@@ -205,13 +206,13 @@ export class SpanMapper {
     if (sem.env !== undefined || sem.version !== undefined || sem.spanKind !== undefined || sem.language !== undefined) {
       sharedMeta = withoutKeys(sharedMeta, attributes);
     }
-    if (info.origin !== undefined) meta.push('_dd.origin', info.origin);
-    appendHttpAliases(sem, meta);
-    if (span.events.length > 0) meta.push('events', eventsJson(span.events));
-    if (span.links.length > 0) meta.push('_dd.span_links', spanLinksJson(span.links));
+    if (info.origin !== undefined) out.addMeta('_dd.origin', info.origin);
+    appendHttpAliases(sem, out);
+    if (span.events.length > 0) out.addMeta('events', eventsJson(span.events));
+    if (span.links.length > 0) out.addMeta('_dd.span_links', spanLinksJson(span.links));
 
     const error = span.status.code === ERROR ? 1 : 0;
-    if (error) appendError(span, sem, meta);
+    if (error) appendError(span, sem, out);
 
     const parent = span.parentSpanContext?.spanId;
     const durationNs = (span.endTime[0] - span.startTime[0]) * 1e9 + (span.endTime[1] - span.startTime[1]);
@@ -219,23 +220,20 @@ export class SpanMapper {
     const name = operationName(sem, kind);
     const resourceField = resourceName(sem, kind, span.name);
     const type = spanType(sem, kind);
-    return {
-      traceId: ctx.traceId,
-      spanId: ctx.spanId,
-      parentId: parent && parent !== ZERO_SPAN_ID ? parent : '',
-      service: service.length > MAX_SERVICE_LENGTH ? truncate(service, MAX_SERVICE_LENGTH) : service,
-      name: name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name,
-      resource: resourceField.length > MAX_RESOURCE_LENGTH ? truncate(resourceField, MAX_RESOURCE_LENGTH) : resourceField,
-      type: type.length > MAX_TYPE_LENGTH ? truncate(type, MAX_TYPE_LENGTH) : type,
-      start: span.startTime,
-      durationNs: durationNs > 0 ? durationNs : 0,
-      error,
-      meta,
-      metrics,
-      sharedMeta,
-      sharedMetrics: kind === INTERNAL ? info.metricsInternal : info.metricsMeasured,
-      chunkMeta: info.chunkMeta,
-    };
+    out.traceId = ctx.traceId;
+    out.spanId = ctx.spanId;
+    out.parentId = parent && parent !== ZERO_SPAN_ID ? parent : '';
+    out.service = service.length > MAX_SERVICE_LENGTH ? truncate(service, MAX_SERVICE_LENGTH) : service;
+    out.name = name.length > MAX_NAME_LENGTH ? truncate(name, MAX_NAME_LENGTH) : name;
+    out.resource = resourceField.length > MAX_RESOURCE_LENGTH ? truncate(resourceField, MAX_RESOURCE_LENGTH) : resourceField;
+    out.type = type.length > MAX_TYPE_LENGTH ? truncate(type, MAX_TYPE_LENGTH) : type;
+    out.start = span.startTime;
+    out.durationNs = durationNs > 0 ? durationNs : 0;
+    out.error = error;
+    out.sharedMeta = sharedMeta;
+    out.sharedMetrics = kind === INTERNAL ? info.metricsInternal : info.metricsMeasured;
+    out.chunkMeta = info.chunkMeta;
+    return out;
   }
 }
 
@@ -249,25 +247,25 @@ function componentOf(scope: string): string {
 }
 
 /** The tag names dd-trace's web integrations use, so dashboards and facets built on them keep working. */
-function appendHttpAliases(s: Semantics, meta: string[]): void {
-  if (s.httpRequestMethod !== undefined && s.httpMethod === undefined) meta.push('http.method', String(s.httpRequestMethod));
-  if (s.httpResponseStatusCode !== undefined && s.httpStatusCode === undefined) meta.push('http.status_code', String(s.httpResponseStatusCode));
-  if (s.userAgent !== undefined && s.httpUseragent === undefined) meta.push('http.useragent', truncateMetaValue(String(s.userAgent)));
+function appendHttpAliases(s: Semantics, meta: TagSink): void {
+  if (s.httpRequestMethod !== undefined && s.httpMethod === undefined) meta.addMeta('http.method', String(s.httpRequestMethod));
+  if (s.httpResponseStatusCode !== undefined && s.httpStatusCode === undefined) meta.addMeta('http.status_code', String(s.httpResponseStatusCode));
+  if (s.userAgent !== undefined && s.httpUseragent === undefined) meta.addMeta('http.useragent', truncateMetaValue(String(s.userAgent)));
   if (s.httpUrl !== undefined) return;
   if (s.urlFull !== undefined) {
-    meta.push('http.url', truncateMetaValue(String(s.urlFull)));
+    meta.addMeta('http.url', truncateMetaValue(String(s.urlFull)));
     return;
   }
   if (s.urlPath !== undefined && s.serverAddress !== undefined) {
     const scheme = s.urlScheme ?? 'http';
     const port = s.serverPort !== undefined ? `:${s.serverPort}` : '';
     const query = s.urlQuery ? `?${s.urlQuery}` : '';
-    meta.push('http.url', truncateMetaValue(`${scheme}://${s.serverAddress}${port}${s.urlPath}${query}`));
+    meta.addMeta('http.url', truncateMetaValue(`${scheme}://${s.serverAddress}${port}${s.urlPath}${query}`));
   }
 }
 
 /** Status ERROR → `error.message`/`error.type`/`error.stack` from the last exception event (Error Tracking). */
-function appendError(span: ReadableSpan, sem: Semantics, meta: string[]): void {
+function appendError(span: ReadableSpan, sem: Semantics, meta: TagSink): void {
   let message: string | undefined;
   let type: string | undefined;
   let stack: string | undefined;
@@ -285,7 +283,7 @@ function appendError(span: ReadableSpan, sem: Semantics, meta: string[]): void {
     const status = sem.httpResponseStatusCode ?? sem.httpStatusCode;
     if (status !== undefined) message = String(status);
   }
-  if (message !== undefined) meta.push('error.message', truncateMetaValue(message));
-  if (type !== undefined) meta.push('error.type', truncateMetaValue(type));
-  if (stack !== undefined) meta.push('error.stack', truncateMetaValue(stack));
+  if (message !== undefined) meta.addMeta('error.message', truncateMetaValue(message));
+  if (type !== undefined) meta.addMeta('error.type', truncateMetaValue(type));
+  if (stack !== undefined) meta.addMeta('error.stack', truncateMetaValue(stack));
 }

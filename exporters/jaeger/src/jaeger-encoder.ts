@@ -1,14 +1,8 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import {
-  encodeAgentDatagrams,
-  encodeCollectorBatch,
-  encodeCollectorBodies,
-  encodeOtelSpans,
-  encodeProcess,
-  encodeSpans,
-  type EncodedSpanList,
-} from './batch-encoding';
+import { encodeAgentDatagrams } from './agent-datagrams';
+import { encodeCollectorBatch, encodeCollectorBodies } from './collector-bodies';
+import { encodeOtelSpans, encodeProcess, encodeSpans, type EncodedSpanList } from './span-list';
 import type { JaegerClientStats } from './model';
 import { toJaegerProcess } from './mapping/process';
 import { toJaegerSpan, type SpanMappingOptions } from './mapping/span';

@@ -9,7 +9,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as fc from 'fast-check';
 import { decodeBatch } from '../../../test/support/jaeger-agent';
-import { encodeCollectorBatch, encodeOtelSpans, encodeProcess, encodeSpans } from '../src/batch-encoding';
+import { encodeCollectorBatch } from '../src/collector-bodies';
+import { encodeOtelSpans, encodeProcess, encodeSpans } from '../src/span-list';
 import { toJaegerSpan } from '../src/mapping/span';
 
 const hex = (n: number): fc.Arbitrary<string> => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));

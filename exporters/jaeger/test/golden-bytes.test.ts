@@ -3,7 +3,9 @@
  * reference writers, byte for byte.
  */
 import * as assert from 'node:assert/strict';
-import { encodeAgentDatagrams, encodeCollectorBatch, encodeProcess, encodeSpans } from '../src/batch-encoding';
+import { encodeAgentDatagrams } from '../src/agent-datagrams';
+import { encodeCollectorBatch } from '../src/collector-bodies';
+import { encodeProcess, encodeSpans } from '../src/span-list';
 import { decodeEmitBatch } from '../../../test/support/jaeger-agent';
 import { TagType, type JaegerSpan } from '../src/model';
 import { BinaryWriter } from '../src/thrift/binary-writer';

@@ -6,7 +6,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JaegerExporter } from '@polytrace/exporter-jaeger';
 import { JaegerCaptureAgent, decodeEmitBatch, i64ToHex, tagsByKey } from '../../../test/support/jaeger-agent';
-import { encodeAgentDatagrams, encodeProcess, encodeSpans } from '../src/batch-encoding';
+import { encodeAgentDatagrams } from '../src/agent-datagrams';
+import { encodeProcess, encodeSpans } from '../src/span-list';
 import { TagType, type JaegerSpan } from '../src/model';
 import { bigAttributes, exportSpans, isSuccess, sdkHarness, type SdkHarness } from './helpers';
 
@@ -36,6 +37,11 @@ describe('JaegerExporter over UDP', () => {
 
   it('sends a 10,000-span burst split into datagrams of at most 65,000 bytes, none lost (compact)', async () => {
     const spans = makeSpans(sdk, 10_000);
+    // The burst (~2.5 MB) lands in the kernel before this same process reads any of it.
+    assert.ok(
+      agent.receiveBufferSize >= 3 * 1024 * 1024,
+      `UDP receive buffer is only ${agent.receiveBufferSize} bytes: raise it with \`sysctl -w net.core.rmem_max=4194304\``,
+    );
     exporter = new JaegerExporter({ host: '127.0.0.1', port: agent.compactPort, env: {} });
     assert.ok(isSuccess(await exportSpans(exporter, spans)));
     const received = await agent.waitForSpans(10_000, 20_000);

@@ -18,13 +18,20 @@ function firstNonWhitespace(body: Buffer): number {
   return -1;
 }
 
-/** v1 markers that never occur in v2 JSON (and vice versa), used to accept a body posted to the wrong path. */
+/**
+ * Structural markers (a key followed by its value's opening token), so that a tag *named* `endpoint` or an
+ * annotation *valued* `"tags"` does not flip the format; used to accept a body posted to the wrong path.
+ */
+const V1_MARKER = /"binaryAnnotations"\s*:/;
+const V1_ENDPOINT = /"endpoint"\s*:\s*\{/;
+const V2_MARKER = /"(?:localEndpoint|remoteEndpoint)"\s*:\s*\{|"tags"\s*:\s*\{|"kind"\s*:\s*"/;
+
 function looksLikeV1(text: string): boolean {
-  return text.includes('"binaryAnnotations"') || (text.includes('"endpoint"') && !text.includes('"localEndpoint"'));
+  return V1_MARKER.test(text) || (V1_ENDPOINT.test(text) && !V2_MARKER.test(text));
 }
 
 function looksLikeV2(text: string): boolean {
-  return !text.includes('"binaryAnnotations"') && (text.includes('"localEndpoint"') || text.includes('"remoteEndpoint"') || text.includes('"tags"'));
+  return !V1_MARKER.test(text) && V2_MARKER.test(text);
 }
 
 /**

@@ -56,6 +56,14 @@ describe('Zipkin decoders', () => {
       assert.deepStrictEqual([spans[1].localEndpoint, spans[1].tags, spans[1].kind], [{ serviceName: 'be' }, { 'http.path': '/a' }, undefined]);
     });
 
+    it('is not fooled by a v2 tag named endpoint or a v1 annotation valued "tags"', () => {
+      const v2Body = [{ traceId: T16, id: S, kind: 'SERVER', tags: { endpoint: '/x' } }];
+      assert.strictEqual(decodeZipkin(Buffer.from(JSON.stringify(v2Body)), { api: 'v2' }).format, 'json-v2');
+      const v1Body = [{ traceId: T16, id: S, name: 'x', annotations: [{ timestamp: 1, value: 'tags', endpoint: { serviceName: 'fe' } }, { timestamp: 1, value: 'sr', endpoint: { serviceName: 'fe' } }] }];
+      const decoded = decodeZipkin(Buffer.from(JSON.stringify(v1Body)), { api: 'v1' });
+      assert.deepStrictEqual([decoded.format, decoded.spans[0].kind, decoded.spans[0].annotations], ['json-v1', 'SERVER', [{ timestamp: 1, value: 'tags' }]]);
+    });
+
     it('accepts a v1 body posted to /api/v2/spans instead of answering 400', () => {
       const result = decodeZipkin(Buffer.from(JSON.stringify([{ traceId: T16, id: S, name: 'x', binaryAnnotations: [{ key: 'k', value: 'v' }] }])), { api: 'v2' });
       assert.strictEqual(result.format, 'json-v1');

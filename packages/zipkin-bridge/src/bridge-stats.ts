@@ -12,10 +12,12 @@ export interface ZipkinBridgeStats {
   spansRepaired: number;
   /** shared server spans given their own id (spec §4.4) */
   sharedSpansRewritten: number;
+  /** spans refused with 503 because `maxPendingSpans` spans were still being exported */
+  spansRejectedBusy: number;
   /** exporter calls that reported FAILED */
   exportFailures: number;
 }
 
 export function emptyBridgeStats(): ZipkinBridgeStats {
-  return { requestsAccepted: 0, requestsRejected: 0, spansReceived: 0, spansDropped: 0, spansRepaired: 0, sharedSpansRewritten: 0, exportFailures: 0 };
+  return { requestsAccepted: 0, requestsRejected: 0, spansReceived: 0, spansDropped: 0, spansRepaired: 0, sharedSpansRewritten: 0, spansRejectedBusy: 0, exportFailures: 0 };
 }

@@ -20,6 +20,11 @@ export interface ZipkinBridgeOptions extends ConversionOptions {
    * (counted in `spansDropped`) and the rest of the batch is accepted.
    */
   strict?: boolean;
+  /**
+   * Spans handed to the exporters whose export has not completed yet. Past this the bridge answers 503 with
+   * `Retry-After` instead of buffering without bound when the exporters stall (default 100 000).
+   */
+  maxPendingSpans?: number;
   /** tuning of the shared-span id rewrite (spec §4.4) */
   sharedSpans?: SharedSpanOptions;
 }
@@ -57,6 +62,8 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
   const rewriter = new SharedSpanRewriter(options.sharedSpans);
   const stats = emptyBridgeStats();
   const pending = new Set<Promise<void>>();
+  const maxPendingSpans = options.maxPendingSpans ?? 100_000;
+  let pendingSpans = 0;
   let closed = false;
 
   const exportTo = (exporter: SpanExporter, spans: ReadableSpan[]): Promise<void> =>
@@ -82,9 +89,13 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
     const rewritten = rewriter.rewrite(spans);
     for (const span of rewritten) if (span.tags?.['zipkin.original_span_id'] !== undefined) stats.sharedSpansRewritten++;
     const readable = rewritten.map((span) => converter.convert(span, receivedAtMicros));
+    pendingSpans += readable.length;
     const done = Promise.all(exporters.map((e) => exportTo(e, readable))).then(() => undefined);
     pending.add(done);
-    void done.finally(() => pending.delete(done));
+    void done.finally(() => {
+      pending.delete(done);
+      pendingSpans -= readable.length;
+    });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -104,6 +115,11 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
     try {
       const body = await readBody(req, maxBodyBytes);
       const decoded = decodeZipkin(body, { api, contentType: req.headers['content-type'], strict: options.strict === true });
+      if (decoded.spans.length > 0 && pendingSpans + decoded.spans.length > maxPendingSpans) {
+        stats.requestsRejected++;
+        stats.spansRejectedBusy += decoded.spans.length;
+        return reply(res, 503, `Exporters are behind (${pendingSpans} spans pending); retry later`, { 'retry-after': '1' });
+      }
       const dropped = new Set<number>();
       const repaired = new Set<number>();
       for (const issue of decoded.issues) (issue.action === 'dropped' ? dropped : repaired).add(issue.index);

@@ -79,6 +79,26 @@ describe('zipkin bridge: bad input, limits and routing', () => {
     assert.strictEqual(preflight.headers.get('access-control-allow-origin'), '*');
   });
 
+  it('answers 503 instead of buffering without bound when the exporters stall', async () => {
+    const callbacks: (() => void)[] = [];
+    const stalled = { export: (_spans: unknown, cb: (r: { code: number }) => void) => callbacks.push(() => cb({ code: 0 })), shutdown: async () => undefined };
+    const busy = await startBridge({ exporter: stalled, maxPendingSpans: 3 });
+    try {
+      const batch = (from: number) => JSON.stringify([good(`000000000000000${from}`), good(`000000000000000${from + 1}`)]);
+      assert.strictEqual((await busy.post('/api/v2/spans', batch(1))).status, 202);
+      const refused = await busy.post('/api/v2/spans', batch(3));
+      assert.strictEqual(refused.status, 503);
+      assert.strictEqual(refused.headers.get('retry-after'), '1');
+      callbacks.splice(0).forEach((done) => done());
+      await busy.bridge.forceFlush();
+      assert.strictEqual((await busy.post('/api/v2/spans', batch(5))).status, 202, 'accepted again once the exporter caught up');
+      callbacks.splice(0).forEach((done) => done());
+      assert.strictEqual(busy.bridge.getStats().spansRejectedBusy, 2);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('survives a client that disconnects mid-body', async () => {
     const port = Number(new URL(b.url).port);
     await new Promise<void>((resolve) => {
