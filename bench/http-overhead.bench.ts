@@ -5,7 +5,7 @@
 import { MODES, SERVERS, type Mode } from './lib/modes';
 import { startSink, type Sink } from './lib/sinks';
 import { startServer } from './lib/proc';
-import { runLoad, median } from './lib/load';
+import { runLoad, runLoadRequests, median } from './lib/load';
 import { waitForStableCount } from './lib/settle';
 import { fmt, type BenchResult, type BenchSection } from './lib/result';
 
@@ -14,12 +14,12 @@ interface Run { rps: number; p99Ms: number; cpuUsPerReq: number; requests: numbe
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 
-async function runOnce(script: string, mode: Mode, seconds: number, warmup: number): Promise<Run> {
+async function runOnce(script: string, mode: Mode, seconds: number, warmupRequests: number): Promise<Run> {
   const sink: Sink | undefined = mode.sink ? await startSink(mode.sink) : undefined;
   const server = await startServer(script, mode, sink?.port ?? 0, SERVER_CORE);
   try {
     const url = `http://127.0.0.1:${server.port}/`;
-    const warm = await runLoad(url, warmup, 32, LOAD_CORE);
+    const warm = await runLoadRequests(url, warmupRequests, 32, LOAD_CORE);
     const cpu0 = server.cpuSeconds();
     const load = await runLoad(url, seconds, 32, LOAD_CORE);
     const cpu1 = server.cpuSeconds();
@@ -39,11 +39,12 @@ async function runOnce(script: string, mode: Mode, seconds: number, warmup: numb
 export async function run(options: { quick: boolean }): Promise<BenchSection> {
   const rounds = options.quick ? 1 : 3;
   const seconds = options.quick ? 3 : 10;
-  const warmup = options.quick ? 1 : 3;
+  // Warm-up by request count, so every mode is measured after V8 optimised its hot code (see runLoadRequests).
+  const warmup = options.quick ? 10_000 : 30_000;
   const modeNames = Object.keys(MODES);
   const results: BenchResult[] = [];
   const lines = [
-    `${rounds} round(s) × ${seconds} s per mode, 32 connections, modes interleaved; medians. Server pinned to core ${SERVER_CORE}, autocannon to core ${LOAD_CORE}.`,
+    `${rounds} round(s) × ${seconds} s per mode after a ${fmt(warmup)}-request warm-up, 32 connections, modes interleaved; medians. Server pinned to core ${SERVER_CORE}, autocannon to core ${LOAD_CORE}.`,
     'CPU µs/req = server utime+stime per request; added = minus untraced; spans/req counts what the sink actually received (warm-up included).',
     '',
     '| server | mode | req/s | p99 ms | CPU µs/req | added µs/req | req/s ratio vs untraced | spans/req |',

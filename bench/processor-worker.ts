@@ -1,6 +1,8 @@
 // Child process for bench/processor.bench.ts: runs one scenario with one processor in a fresh process (clean heap and
 // RSS) and reports a JSON result over IPC. The exporter is the same for both processors unless `exporter` says
 // otherwise, so the processors are what is compared.
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -38,6 +40,7 @@ export interface WorkerResult {
   rssEnd?: number;
   rssMax?: number;
   heapUsedEnd?: number;
+  heapAfterGc?: number;
 }
 
 /** Compact JSON: what a real encoder has to read from every span. */
@@ -167,12 +170,16 @@ async function loadScenario(config: WorkerConfig): Promise<WorkerResult> {
   const elapsedMs = Date.now() - t0;
   const rssEnd = process.memoryUsage().rss;
   const heapUsedEnd = process.memoryUsage().heapUsed;
+  // what is really retained (the RSS above includes garbage not yet collected)
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+  const heapAfterGc = process.memoryUsage().heapUsed;
   const processorDropped = processorDrops(processor);
   // BatchSpanProcessor rejects flush/shutdown when an export failed: that is a result here, not an error
   if (config.scenario === 'throughput') await provider.forceFlush().catch(() => undefined);
   // a dead backend: do not wait out every time-out, the measurement is over
   await Promise.race([provider.shutdown().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
-  return { ended, elapsedMs, processorDropped, summary: exporterSummary(processor), rssAfterWarmup, rssEnd, rssMax: Math.max(rssMax, rssEnd), heapUsedEnd };
+  return { ended, elapsedMs, processorDropped, summary: exporterSummary(processor), heapAfterGc, rssAfterWarmup, rssEnd, rssMax: Math.max(rssMax, rssEnd), heapUsedEnd };
 }
 
 async function main(): Promise<void> {

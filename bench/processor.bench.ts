@@ -185,8 +185,8 @@ async function rssRows(log: (line: string) => void): Promise<BenchResult[]> {
         const r = await runWorker({ scenario: 'rss', processor, exporter, url, rate: 100_000, durationMs: 30_000 });
         (rss[label(processor, exporter)] ??= {})[backend] = r.rssEnd ?? NaN;
         log(`rss ${label(processor, exporter)} ${backend}: after warm-up ${((r.rssAfterWarmup ?? 0) / MB).toFixed(0)} MB, ` +
-          `end ${((r.rssEnd ?? 0) / MB).toFixed(0)} MB, max ${((r.rssMax ?? 0) / MB).toFixed(0)} MB, heap ${((r.heapUsedEnd ?? 0) / MB).toFixed(0)} MB, ` +
-          `ended ${r.ended}, processor drops ${r.processorDropped ?? 'n/a'}`);
+          `end ${((r.rssEnd ?? 0) / MB).toFixed(0)} MB, max ${((r.rssMax ?? 0) / MB).toFixed(0)} MB, heap ${((r.heapUsedEnd ?? 0) / MB).toFixed(0)} MB (${((r.heapAfterGc ?? 0) / MB).toFixed(0)} after GC), ` +
+          `ended ${r.ended}, processor drops ${r.processorDropped ?? 'n/a'}${r.summary ? ` (${r.summary})` : ''}`);
       } finally {
         await sink?.close();
       }

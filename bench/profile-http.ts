@@ -1,5 +1,6 @@
-// Profiles one HTTP-overhead mode: starts its sink and the server under `--cpu-prof`, loads it with autocannon,
-// makes the server exit cleanly (so V8 writes the profile) and prints self time per function and per file.
+// Profiles one HTTP-overhead mode in steady state: starts its sink and the server, warms it up with autocannon, then
+// profiles only the measured load (the server's inspector is started and stopped by SIGUSR2) and prints self and
+// inclusive time per function and per file, so start-up and JIT warm-up do not hide the per-request cost.
 //   npx tsx --conditions=polytrace-src bench/profile-http.ts polytrace-datadog [node:http|express] [seconds]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,38 +14,46 @@ import { waitForStableCount } from './lib/settle';
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-/** Self time per key, as a share of all samples. */
-export function aggregate(profile: CpuProfile, keyOf: (n: ProfileNode) => string): Array<[string, number]> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const totals = new Map<string, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const node = byId.get(profile.samples[i])!;
-    const key = keyOf(node);
-    totals.set(key, (totals.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  }
-  const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  return [...totals.entries()].map(([k, v]): [string, number] => [k, v / all]).sort((a, b) => b[1] - a[1]);
-}
+const IDLE = new Set(['(idle)', '(program)']);
 
-/** Inclusive time per key: a sample counts once for every distinct key on its stack. */
-export function inclusive(profile: CpuProfile, keyOf: (n: ProfileNode) => string): Array<[string, number]> {
+/** Time per key as a share of busy time (idle excluded): self time, or inclusive (once per distinct key on a stack). */
+export function shares(profile: CpuProfile, keyOf: (n: ProfileNode) => string, mode: 'self' | 'inclusive'): Array<[string, number]> {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
-  let all = 0;
+  let busy = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
-    all += dt;
+    const leaf = byId.get(profile.samples[i])!;
+    if (IDLE.has(leaf.callFrame.functionName)) continue;
+    busy += dt;
     const seen = new Set<string>();
-    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+    for (let id: number | undefined = leaf.id; id !== undefined; id = mode === 'self' ? undefined : parent.get(id)) {
       const key = keyOf(byId.get(id)!);
       if (seen.has(key)) continue;
       seen.add(key);
       totals.set(key, (totals.get(key) ?? 0) + dt);
     }
   }
-  return [...totals.entries()].map(([k, v]): [string, number] => [k, v / all]).sort((a, b) => b[1] - a[1]);
+  return [...totals.entries()].map(([k, v]): [string, number] => [k, v / busy]).sort((a, b) => b[1] - a[1]);
+}
+
+/** Preloaded into the server: the first SIGUSR2 starts the V8 profiler, the second writes the profile. */
+function profilerHook(file: string): string {
+  return `const inspector = require('node:inspector'); const fs = require('node:fs');
+const session = new inspector.Session(); session.connect(); let started = false;
+process.on('SIGUSR2', () => {
+  if (!started) { started = true; session.post('Profiler.enable', () => session.post('Profiler.start', () => fs.writeFileSync(${JSON.stringify(file + '.started')}, ''))); return; }
+  session.post('Profiler.stop', (err, res) => { fs.writeFileSync(${JSON.stringify(file + '.tmp')}, JSON.stringify(err ? {} : res.profile)); fs.renameSync(${JSON.stringify(file + '.tmp')}, ${JSON.stringify(file)}); });
+});
+`;
+}
+
+async function signalAndWait(child: import('node:child_process').ChildProcess, file: string): Promise<void> {
+  child.kill('SIGUSR2');
+  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!fs.existsSync(file)) throw new Error(`the server did not write ${file}`);
 }
 
 const shortUrl = (url: string): string => url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/work\/main\//, '');
@@ -54,36 +63,41 @@ async function main(): Promise<void> {
   const base = MODES[modeName];
   if (base === undefined) throw new Error(`unknown mode ${modeName}; known: ${Object.keys(MODES).join(', ')}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'polytrace-prof-'));
-  // A clean exit on SIGUSR2 makes V8 write the profile (a death by signal would not).
-  const exitHook = path.join(dir, 'exit-on-usr2.js');
-  fs.writeFileSync(exitHook, "process.on('SIGUSR2', () => process.exit(0));\n");
-  const mode: Mode = { ...base, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--require', exitHook, ...base.nodeArgs] };
+  const profileFile = path.join(dir, 'steady.cpuprofile');
+  const hook = path.join(dir, 'profile-on-usr2.js');
+  fs.writeFileSync(hook, profilerHook(profileFile));
+  const mode: Mode = { ...base, nodeArgs: ['--require', hook, ...base.nodeArgs] };
   const sink = mode.sink ? await startSink(mode.sink) : undefined;
+  let cpuPerReq = NaN;
   const server = await startServer(SERVERS[serverName], mode, sink?.port ?? 0, 0);
   try {
     const url = `http://127.0.0.1:${server.port}/`;
-    await runLoad(url, 1, 32, 1);
+    await runLoad(url, 5, 32, 1);
+    await signalAndWait(server.child, profileFile + '.started');
     const cpu0 = server.cpuSeconds();
     const load = await runLoad(url, Number(secondsArg), 32, 1);
     const cpu1 = server.cpuSeconds();
-    console.log(`${modeName} ${serverName}: ${load.requests} requests, ${(((cpu1 - cpu0) * 1e6) / load.requests).toFixed(1)} CPU µs/req`);
+    cpuPerReq = ((cpu1 - cpu0) * 1e6) / load.requests;
+    console.log(`${modeName} ${serverName}: ${load.requests} requests, ${cpuPerReq.toFixed(1)} CPU µs/req`);
     if (sink) console.log(`spans so far: ${await waitForStableCount(sink, 2000, 15_000)}`);
-    await new Promise<void>((resolve) => { server.child.once('exit', () => resolve()); server.child.kill('SIGUSR2'); });
+    await signalAndWait(server.child, profileFile);
   } finally {
     await server.stop();
     await sink?.close();
   }
-  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (file === undefined) throw new Error(`no profile written in ${dir}`);
-  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
+  const profile = JSON.parse(fs.readFileSync(profileFile, 'utf8')) as CpuProfile;
   const top = Number(process.env.TOP ?? 40);
-  const pct = (x: number): string => `${(x * 100).toFixed(1).padStart(5)}%`;
-  console.log(`\nprofile: ${path.join(dir, file)}\n\n-- self time by function --`);
-  for (const [k, v] of aggregate(profile, (n) => `${n.callFrame.functionName || '(anon)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`).slice(0, top)) console.log(pct(v), k);
+  // Busy share × measured CPU per request ≈ µs per request; main thread only (GC/JIT threads are in the total).
+  const row = (share: number, key: string): string => `${(share * 100).toFixed(1).padStart(5)}% ${(share * cpuPerReq).toFixed(2).padStart(6)} µs  ${key}`;
+  const byFunction = (n: ProfileNode): string => `${n.callFrame.functionName || '(anon)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const byFile = (n: ProfileNode): string => shortUrl(n.callFrame.url) || n.callFrame.functionName;
+  console.log(`\nprofile: ${profileFile} (shares of busy main-thread time)`);
+  console.log('\n-- self time by function --');
+  for (const [k, v] of shares(profile, byFunction, 'self').slice(0, top)) console.log(row(v, k));
   console.log('\n-- self time by file --');
-  for (const [k, v] of aggregate(profile, (n) => shortUrl(n.callFrame.url) || n.callFrame.functionName).slice(0, top)) console.log(pct(v), k);
+  for (const [k, v] of shares(profile, byFile, 'self').slice(0, top)) console.log(row(v, k));
   console.log('\n-- inclusive time by function --');
-  for (const [k, v] of inclusive(profile, (n) => `${n.callFrame.functionName || '(anon)'} ${shortUrl(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`).slice(0, top)) console.log(pct(v), k);
+  for (const [k, v] of shares(profile, byFunction, 'inclusive').slice(0, top)) console.log(row(v, k));
 }
 
 if (require.main === module) {

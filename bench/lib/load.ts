@@ -9,7 +9,20 @@ export interface LoadResult { requests: number; rps: number; p99Ms: number; erro
 const AUTOCANNON = path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 
 export function runLoad(url: string, seconds: number, connections = 32, core?: number): Promise<LoadResult> {
-  const args = [AUTOCANNON, '-c', String(connections), '-d', String(seconds), '-j', url];
+  return autocannon(['-d', String(seconds)], url, connections, core);
+}
+
+/**
+ * A fixed number of requests rather than a duration: a warm-up measured in requests gets a server through JIT
+ * compilation however slowly a loaded machine lets it run (a 1 s warm-up on a busy core left the tracers' code
+ * unoptimised and charged V8's compile time to the first measured requests).
+ */
+export function runLoadRequests(url: string, requests: number, connections = 32, core?: number): Promise<LoadResult> {
+  return autocannon(['-a', String(requests)], url, connections, core);
+}
+
+function autocannon(limit: string[], url: string, connections: number, core: number | undefined): Promise<LoadResult> {
+  const args = [AUTOCANNON, '-c', String(connections), ...limit, '-j', url];
   const [cmd, argv] = core !== undefined && hasTaskset()
     ? ['taskset', ['-c', String(core), process.execPath, ...args]]
     : [process.execPath, args];

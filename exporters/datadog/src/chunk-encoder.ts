@@ -1,17 +1,19 @@
 import type { HrTime } from '@opentelemetry/api';
-import type { DatadogSpan } from './datadog-span';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { MsgpackWriter } from './msgpack-writer';
+import type { TraceInfo } from './span-mapper';
 
 /**
- * Incremental payload builder shared by the v0.4 and v0.5 encoders: chunks of spans go in one at a time so the
- * caller can stop at the size limit, roll the last span back and start the next payload with it.
+ * Incremental payload builder, one per protocol: chunks of spans go in one at a time so the caller can stop at
+ * the size limit, roll the last span back and start the next payload with it. Each writer maps and encodes a
+ * span in one pass (through the shared SpanMapper) without building an intermediate Datadog span.
  */
 export interface ChunkEncoder {
-  /** Starts a new, empty payload (forgets strings cached for the previous one). */
+  /** Starts a new, empty payload. */
   beginPayload(): void;
   beginChunk(): void;
   /** `first` = first span of its chunk in this payload: it also carries the chunk tags. */
-  writeSpan(span: DatadogSpan, first: boolean): void;
+  writeSpan(span: ReadableSpan, trace: TraceInfo, first: boolean): void;
   endChunk(): void;
   /** Bytes the payload would have if finished now. */
   size(): number;
@@ -30,7 +32,7 @@ const TWO_16 = 0x10000;
 const TWO_32 = 0x100000000;
 
 /** Writes `sec * 1e9 + nanos` as uint64 exactly (the value exceeds 2^53, so doubles cannot hold it). */
-export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime): void {
+export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime | readonly [number, number]): void {
   const sec = t[0] >>> 0;
   const nanos = t[1];
   const sH = sec >>> 16;
@@ -41,4 +43,10 @@ export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime): void {
   lo -= carry * TWO_32;
   const hi = sH * NS_HI_FACTOR + Math.floor(mid / TWO_16) + carry;
   w.u64(hi, lo);
+}
+
+/** Global so that no two writers ever share an epoch: caches stamped with one stay valid for that payload only. */
+let lastEpoch = 0;
+export function nextEpoch(): number {
+  return ++lastEpoch;
 }

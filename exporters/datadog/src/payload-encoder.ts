@@ -6,10 +6,9 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { EncodedPayload } from '@polytrace/exporter-base';
 import type { ChunkEncoder } from './chunk-encoder';
-import { V04Encoder } from './encoder-v04';
-import { V05Encoder } from './encoder-v05';
-import { ReusableDatadogSpan } from './datadog-span';
 import { SpanMapper, type SpanMapperOptions } from './span-mapper';
+import { V04SpanWriter } from './span-writer-v04';
+import { V05SpanWriter } from './span-writer-v05';
 
 export type DatadogProtocol = '0.4' | '0.5';
 
@@ -30,77 +29,85 @@ export class DatadogEncoder {
   maxPayloadBytes: number;
   private readonly mapper: SpanMapper;
   private readonly chunks: ChunkEncoder;
-  /** Each span is mapped into this one object and encoded right away. */
-  private readonly scratch = new ReusableDatadogSpan();
+  // state of the `encode` call in progress
+  private payloads: DatadogPayload[] = [];
+  private included: ReadableSpan[] = [];
 
   constructor(options: DatadogEncoderOptions = {}) {
     this.protocol = options.protocol ?? '0.4';
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.mapper = new SpanMapper(options);
-    this.chunks = this.protocol === '0.5' ? new V05Encoder() : new V04Encoder();
+    this.chunks = this.protocol === '0.5' ? new V05SpanWriter(this.mapper) : new V04SpanWriter(this.mapper);
   }
 
   encode(spans: readonly ReadableSpan[]): DatadogPayload[] {
-    const payloads: DatadogPayload[] = [];
+    this.payloads = [];
+    this.included = [];
+    this.chunks.beginPayload();
+    const groups = groupByTrace(spans);
+    for (let g = 0; g < groups.length; g++) this.writeTrace(groups[g]);
+    if (this.included.length > 0) this.finishPayload();
+    const payloads = this.payloads;
+    this.payloads = [];
+    this.included = [];
+    return payloads;
+  }
+
+  // The per-span loop lives in its own method (called once per trace) rather than in `encode`: as a loop
+  // nested in `encode` it ran as on-stack-replacement code that V8 deoptimized at the end of every call.
+  private writeTrace(group: readonly ReadableSpan[]): void {
     const enc = this.chunks;
     const limit = this.maxPayloadBytes;
-    let included: ReadableSpan[] = [];
-    let chunkOpen = false;
+    const info = this.mapper.beginTrace(group);
+    enc.beginChunk();
     let first = true;
-    const startChunk = (): void => {
-      enc.beginChunk();
-      chunkOpen = true;
-      first = true;
-    };
-    const flush = (): void => {
-      if (chunkOpen) enc.endChunk();
-      chunkOpen = false;
-      const body = enc.finish();
-      const traceCount = enc.chunkCount;
-      if (included.length > 0) {
-        payloads.push({ body, spans: included, traceCount, headers: { 'X-Datadog-Trace-Count': String(traceCount) } });
+    for (let i = 0; i < group.length; i++) {
+      const span = group[i];
+      const mark = enc.mark();
+      enc.writeSpan(span, info, first);
+      if (enc.size() > limit && this.included.length > 0) {
+        // Does not fit: close this payload without the span and continue the trace in a new chunk.
+        enc.rollback(mark);
+        enc.endChunk();
+        this.finishPayload();
+        enc.beginChunk();
+        enc.writeSpan(span, info, true);
       }
-      enc.beginPayload();
-      included = [];
-    };
-
-    enc.beginPayload();
-    for (const group of groupByTrace(spans)) {
-      const info = this.mapper.beginTrace(group);
-      startChunk();
-      for (let i = 0; i < group.length; i++) {
-        const mapped = this.mapper.mapSpan(group[i], info, this.scratch);
-        const mark = enc.mark();
-        enc.writeSpan(mapped, first);
-        if (enc.size() > limit && included.length > 0) {
-          // Does not fit: close this payload without the span and continue the trace in a new chunk.
-          enc.rollback(mark);
-          flush();
-          startChunk();
-          enc.writeSpan(mapped, true);
-        }
-        included.push(group[i]);
-        first = false;
-        // A span that alone exceeds the limit goes out by itself, so the refusal is counted against it only.
-        if (enc.size() > limit) {
-          flush();
-          startChunk();
-        }
+      this.included.push(span);
+      first = false;
+      // A span that alone exceeds the limit goes out by itself, so the refusal is counted against it only.
+      if (enc.size() > limit) {
+        enc.endChunk();
+        this.finishPayload();
+        enc.beginChunk();
+        first = true;
       }
-      enc.endChunk();
-      chunkOpen = false;
     }
-    if (included.length > 0) flush();
-    return payloads;
+    enc.endChunk();
+  }
+
+  /** Closes the payload (its chunks already closed) and starts the next one. */
+  private finishPayload(): void {
+    const enc = this.chunks;
+    const body = enc.finish();
+    const traceCount = enc.chunkCount;
+    const spans = this.included;
+    if (spans.length > 0) {
+      this.payloads.push({ body, spans, traceCount, headers: { 'X-Datadog-Trace-Count': String(traceCount) } });
+    }
+    this.included = [];
+    enc.beginPayload();
   }
 }
 
 /** Groups by trace id, keeping first-seen order of traces and spans. */
 function groupByTrace(spans: readonly ReadableSpan[]): ReadableSpan[][] {
   const byTrace = new Map<string, ReadableSpan[]>();
+  const groups: ReadableSpan[][] = [];
   let lastId = '';
   let lastGroup: ReadableSpan[] | undefined;
-  for (const span of spans) {
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i];
     const id = span.spanContext().traceId;
     // spans of one trace often end next to each other: skip the lookup then
     if (id === lastId && lastGroup !== undefined) {
@@ -109,9 +116,13 @@ function groupByTrace(spans: readonly ReadableSpan[]): ReadableSpan[][] {
     }
     let group = byTrace.get(id);
     if (group) group.push(span);
-    else byTrace.set(id, (group = [span]));
+    else {
+      group = [span];
+      byTrace.set(id, group);
+      groups.push(group);
+    }
     lastId = id;
     lastGroup = group;
   }
-  return [...byTrace.values()];
+  return groups;
 }

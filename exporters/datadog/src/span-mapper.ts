@@ -1,8 +1,8 @@
 /**
- * ReadableSpan → DatadogSpan (specs/datadog.md §3.4, §4). One mapper per exporter holds the process-level
- * constants; `mapTrace` maps the spans of one trace so trace-level state is read once. Tags every span of a
- * kind/scope/resource shares, and metrics shared per priority, are built once as shared arrays (the encoders
- * encode each once per payload).
+ * ReadableSpan → Datadog span (specs/datadog.md §3.4, §4). One mapper per encoder holds the process-level
+ * constants and the per-resource and per-trace state. The payload writers route a span's attributes themselves
+ * (straight into the payload) and call `completeSpan` for everything else, so both protocols and the readable
+ * reference mapping (`mapSpan`, which builds a `DatadogSpan`) share one implementation of the rules.
  */
 import { SpanKind, SpanStatusCode, type Attributes, type TraceState } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -16,6 +16,7 @@ import * as naming from './naming';
 import { spanKindName } from './naming';
 import { RUNTIME_ID } from './runtime-id';
 import { fillFromResource, hasSemanticSlots, Semantics, semanticsOf } from './semantics';
+import { EMPTY_BLOCK, TagBlock } from './tag-block';
 
 // Bound once at load: per-span code then skips module-namespace getters (CJS interop of the sources).
 const routeAttributes = attributesModule.routeAttributes;
@@ -43,12 +44,12 @@ export interface TraceInfo {
   origin: string | undefined;
   chunkMeta: string[];
   /** metrics shared by every span of the trace, for measured (kind ≠ internal) and internal spans */
-  metricsMeasured: ReadonlyArray<string | number>;
-  metricsInternal: ReadonlyArray<string | number>;
+  metricsMeasured: TagBlock;
+  metricsInternal: TagBlock;
 }
 
 /** Per-resource constants. */
-interface ResourceInfo {
+export interface ResourceInfo {
   env?: string;
   version?: string;
   /** The resource's `service.name` ('' if none). */
@@ -56,12 +57,36 @@ interface ResourceInfo {
   /** Set only if the resource carries naming-relevant attributes beyond `service.name`. */
   semantics?: Semantics;
   /** Shared meta blocks by scope name, then by SpanKind value. */
-  blocks: Map<string, Array<readonly string[] | undefined>>;
+  blocks: Map<string, Array<TagBlock | undefined>>;
 }
 
-function withoutKeys(block: readonly string[], attributes: Attributes): string[] {
+/**
+ * The fields of one mapped span other than its tags, refilled span after span by `completeSpan` (valid until
+ * the next call).
+ */
+export class SpanFields {
+  traceId = '';
+  spanId = '';
+  /** 16 hex, or '' for a root span. */
+  parentId = '';
+  service = '';
+  name = '';
+  resource = '';
+  /** '' when there is none. */
+  type = '';
+  start: readonly [number, number] = [0, 0];
+  durationNs = 0;
+  error: 0 | 1 = 0;
+  sharedMeta: TagBlock = EMPTY_BLOCK;
+  sharedMetrics: TagBlock = EMPTY_BLOCK;
+}
+
+function withoutKeys(block: ReadonlyArray<string | number>, attributes: Attributes): string[] {
   const out: string[] = [];
-  for (let i = 0; i < block.length; i += 2) if (attributes[block[i]] === undefined) out.push(block[i], block[i + 1]);
+  for (let i = 0; i < block.length; i += 2) {
+    const key = block[i] as string;
+    if (attributes[key] === undefined) out.push(key, block[i + 1] as string);
+  }
   return out;
 }
 
@@ -73,21 +98,22 @@ export class SpanMapper {
   private readonly resourceCache = new WeakMap<object, ResourceInfo>();
   private lastResource: object | undefined;
   private lastResourceInfo: ResourceInfo | undefined;
-  private readonly metricBlocks = new Map<number, ReadonlyArray<string | number>>();
+  private readonly metricBlocks = new Map<number, TagBlock>();
   // Consecutive spans mostly share kind + scope + resource: skip the block lookup then.
   private lastKind: SpanKind | undefined;
   private lastScope: string | undefined;
   private lastBlockResource: ResourceInfo | undefined;
-  private lastBlock: readonly string[] | undefined;
-  /** Reused for every span: naming reads it before the next span overwrites it. */
-  private readonly scratch = new Semantics();
+  private lastBlock: TagBlock | undefined;
+  /** The current span's semantic attributes: reset and filled by attribute routing, read by `completeSpan`. */
+  readonly sem = new Semantics();
+  private readonly fields = new SpanFields();
 
   constructor(options: SpanMapperOptions = {}) {
     this.options = options;
     for (const [k, v] of Object.entries(options.tags ?? {})) this.extraTags.push(k, v);
   }
 
-  /** Maps the spans of one trace (all with the same trace id), each into a new object. */
+  /** Reference mapping: the spans of one trace (all with the same trace id), each into a new object. */
   mapTrace(spans: readonly ReadableSpan[]): DatadogSpan[] {
     const info = this.beginTrace(spans);
     const out: DatadogSpan[] = new Array(spans.length);
@@ -127,19 +153,20 @@ export class SpanMapper {
     };
   }
 
-  private metricBlock(priority: number, measured: boolean): ReadonlyArray<string | number> {
+  private metricBlock(priority: number, measured: boolean): TagBlock {
     const key = priority * 2 + (measured ? 1 : 0);
     let block = this.metricBlocks.get(key);
     if (!block) {
-      block = measured
+      block = new TagBlock(measured
         ? ['_sampling_priority_v1', priority, 'process_id', this.pid, '_dd.measured', 1]
-        : ['_sampling_priority_v1', priority, 'process_id', this.pid];
+        : ['_sampling_priority_v1', priority, 'process_id', this.pid]);
       if (this.metricBlocks.size < 64) this.metricBlocks.set(key, block);
     }
     return block;
   }
 
-  private resourceInfo(resource: ReadableSpan['resource'] | undefined): ResourceInfo {
+  resourceOf(span: ReadableSpan): ResourceInfo {
+    const resource = span.resource as ReadableSpan['resource'] | undefined;
     const key: object = resource ?? NO_RESOURCE;
     if (key === this.lastResource) return this.lastResourceInfo!;
     let info = this.resourceCache.get(key);
@@ -163,8 +190,11 @@ export class SpanMapper {
     return info;
   }
 
-  /** `span.kind`, `language`, `runtime-id`, `env`, `version`, DD_TAGS, `component`: one shared array. */
-  private sharedMeta(res: ResourceInfo, spanKind: SpanKind, scope: string): readonly string[] {
+  /**
+   * `span.kind`, `language`, `runtime-id`, `env`, `version`, DD_TAGS, `component`: one shared block per
+   * resource, scope and kind. `completeSpan` may still replace it when a span attribute overrides one of them.
+   */
+  sharedMetaBlock(res: ResourceInfo, spanKind: SpanKind, scope: string): TagBlock {
     if (spanKind === this.lastKind && scope === this.lastScope && res === this.lastBlockResource) return this.lastBlock!;
     let byKind = res.blocks.get(scope);
     if (!byKind) {
@@ -179,7 +209,7 @@ export class SpanMapper {
       if (res.version !== undefined) b.push('version', res.version);
       b.push(...this.extraTags);
       if (scope) b.push('component', componentOf(scope));
-      block = b;
+      block = new TagBlock(b);
       if (spanKind >= 0 && spanKind < 8) byKind[spanKind] = block;
     }
     this.lastKind = spanKind;
@@ -189,37 +219,39 @@ export class SpanMapper {
     return block;
   }
 
-  /** Maps one span of the trace `info` was made for into `out` (refilled; valid until its next use). */
-  mapSpan(span: ReadableSpan, info: TraceInfo, out: ReusableDatadogSpan): DatadogSpan {
-    const ctx = span.spanContext();
+  /**
+   * Everything after attribute routing (which filled `this.sem`): the tags the rules add (`_dd.origin`, HTTP
+   * aliases, events, links, error tags) go to `sink`; the span's fields go to the returned object (reused).
+   * `sharedMeta` is the block from `sharedMetaBlock`.
+   */
+  completeSpan(span: ReadableSpan, trace: TraceInfo, res: ResourceInfo, sharedMeta: TagBlock, sink: TagSink): SpanFields {
+    const sem = this.sem;
     const attributes = span.attributes;
-    const res = this.resourceInfo(span.resource);
-    const sem = this.scratch;
-    sem.reset();
-    out.clearTags();
-
-    routeAttributes(attributes, sem, out);
+    const analytics = sem.analyticsEvent;
+    if (analytics !== undefined) sink.addMetric('_dd1.sr.eausr', analytics === true || analytics === 'true' || analytics === 1 ? 1 : 0);
     if (res.semantics !== undefined) fillFromResource(sem, res.semantics);
     const kind = span.kind;
-    let sharedMeta = this.sharedMeta(res, kind, span.instrumentationScope?.name ?? '');
     // a span attribute named like a shared tag wins; rare, so only then fall back to a private copy
-    if (sem.env !== undefined || sem.version !== undefined || sem.spanKind !== undefined || sem.language !== undefined) {
-      sharedMeta = withoutKeys(sharedMeta, attributes);
+    if (sem.env !== undefined || sem.version !== undefined || sem.spanKind !== undefined || sem.language !== undefined ||
+        attributes.component !== undefined) {
+      sharedMeta = new TagBlock(withoutKeys(sharedMeta.items, attributes));
     }
-    if (info.origin !== undefined) out.addMeta('_dd.origin', info.origin);
-    appendHttpAliases(sem, out);
-    if (span.events.length > 0) out.addMeta('events', eventsJson(span.events));
-    if (span.links.length > 0) out.addMeta('_dd.span_links', spanLinksJson(span.links));
+    if (trace.origin !== undefined) sink.addMeta('_dd.origin', trace.origin);
+    appendHttpAliases(sem, sink);
+    if (span.events.length > 0) sink.addMeta('events', eventsJson(span.events));
+    if (span.links.length > 0) sink.addMeta('_dd.span_links', spanLinksJson(span.links));
 
     const error = span.status.code === ERROR ? 1 : 0;
-    if (error) appendError(span, sem, out);
+    if (error) appendError(span, sem, sink);
 
+    const ctx = span.spanContext();
     const parent = span.parentSpanContext?.spanId;
     const durationNs = (span.endTime[0] - span.startTime[0]) * 1e9 + (span.endTime[1] - span.startTime[1]);
     const service = serviceName(sem, res.service, this.options.service);
     const name = operationName(sem, kind);
     const resourceField = resourceName(sem, kind, span.name);
     const type = spanType(sem, kind);
+    const out = this.fields;
     out.traceId = ctx.traceId;
     out.spanId = ctx.spanId;
     out.parentId = parent && parent !== ZERO_SPAN_ID ? parent : '';
@@ -231,8 +263,35 @@ export class SpanMapper {
     out.durationNs = durationNs > 0 ? durationNs : 0;
     out.error = error;
     out.sharedMeta = sharedMeta;
-    out.sharedMetrics = kind === INTERNAL ? info.metricsInternal : info.metricsMeasured;
-    out.chunkMeta = info.chunkMeta;
+    out.sharedMetrics = kind === INTERNAL ? trace.metricsInternal : trace.metricsMeasured;
+    return out;
+  }
+
+  /**
+   * Reference mapping of one span of the trace `trace` was made for into `out` (refilled; valid until its next
+   * use). The payload writers produce the same span without the intermediate object; tests compare the two.
+   */
+  mapSpan(span: ReadableSpan, trace: TraceInfo, out: ReusableDatadogSpan): DatadogSpan {
+    const res = this.resourceOf(span);
+    const block = this.sharedMetaBlock(res, span.kind, span.instrumentationScope?.name ?? '');
+    const sem = this.sem;
+    sem.reset();
+    out.clearTags();
+    routeAttributes(span.attributes, sem, out);
+    const f = this.completeSpan(span, trace, res, block, out);
+    out.traceId = f.traceId;
+    out.spanId = f.spanId;
+    out.parentId = f.parentId;
+    out.service = f.service;
+    out.name = f.name;
+    out.resource = f.resource;
+    out.type = f.type;
+    out.start = f.start as [number, number];
+    out.durationNs = f.durationNs;
+    out.error = f.error;
+    out.sharedMeta = f.sharedMeta.items as readonly string[];
+    out.sharedMetrics = f.sharedMetrics.items;
+    out.chunkMeta = trace.chunkMeta;
     return out;
   }
 }

@@ -68,6 +68,8 @@ describe('OTel → Datadog mapping (agent OTel V2 rules, specs/datadog.md §4)',
       assert.equal(overridden.meta[k], undefined, `${k} is not left in meta`);
     }
     assert.equal(mapOne('plain', SpanKind.INTERNAL, {}).resource, 'plain', 'resource defaults to the OTel span name');
+    const own = mapOne('own', SpanKind.CLIENT, { env: 'span-env', component: 'my-driver', 'span.kind': 'weird' }, { 'deployment.environment': 'res-env' });
+    assert.deepEqual([own.meta.env, own.meta.component, own.meta['span.kind']], ['span-env', 'my-driver', 'weird'], 'span attributes win over the tags we add');
     assert.equal(mapOne('plain', SpanKind.INTERNAL, {}).metrics['_dd.measured'], undefined, 'internal spans are not measured');
   });
 

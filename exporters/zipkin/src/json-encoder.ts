@@ -1,7 +1,5 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JsonWriter } from './json-writer';
 import type { ZipkinEndpoint, ZipkinSpan } from './model';
-import { mapSpanHead, writeTags, type TagSink, type ZipkinMappingOptions } from './span-to-zipkin';
 
 function endpoint(w: JsonWriter, e: ZipkinEndpoint): void {
   let sep = '{';
@@ -66,22 +64,6 @@ function spanFields(w: JsonWriter, s: ZipkinSpan): void {
   }
 }
 
-/** Writes tags as they are enumerated, opening the object on the first one. */
-class JsonTagSink implements TagSink {
-  count = 0;
-  constructor(private readonly w: JsonWriter) {}
-  tag(key: string, value: string): void {
-    this.w.raw(this.count++ === 0 ? ',"tags":{' : ',');
-    this.w.string(key);
-    this.w.byte(0x3a);
-    this.w.string(value);
-  }
-  close(): void {
-    if (this.count > 0) this.w.byte(0x7d);
-    this.count = 0;
-  }
-}
-
 function span(w: JsonWriter, s: ZipkinSpan): void {
   spanFields(w, s);
   const tags = s.tags;
@@ -110,26 +92,6 @@ export function encodeJsonV2(spans: readonly ZipkinSpan[]): Buffer {
   for (let i = 0; i < spans.length; i++) {
     if (i > 0) w.byte(0x2c);
     span(w, spans[i]);
-  }
-  w.byte(0x5d);
-  return w.finish();
-}
-
-/**
- * OTel spans straight to Zipkin v2 JSON bytes: the mapping of `spanToZipkin`, with the tags written as they are
- * enumerated instead of collected into an object first. Equal to `encodeJsonV2(spans.map(spanToZipkin))`.
- */
-export function encodeSpansJsonV2(spans: readonly ReadableSpan[], options: ZipkinMappingOptions = {}): Buffer {
-  const w = new JsonWriter(spans.length * 768 + 2);
-  const sink = new JsonTagSink(w);
-  w.byte(0x5b);
-  for (let i = 0; i < spans.length; i++) {
-    if (i > 0) w.byte(0x2c);
-    const mapped = mapSpanHead(spans[i], options);
-    spanFields(w, mapped.zipkin);
-    writeTags(spans[i], mapped, options, sink);
-    sink.close();
-    w.byte(0x7d);
   }
   w.byte(0x5d);
   return w.finish();

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { encodeSpansJsonV2 } from './json-encoder';
+import { encodeSpansJsonV2 } from './span-json-encoder';
 import type { ZipkinSpan } from './model';
 import { encodeProto3 } from './proto-encoder';
 import { spanToZipkin, type ZipkinMappingOptions } from './span-to-zipkin';

@@ -21,7 +21,7 @@ export interface ZipkinMappingOptions {
 
 export const DEFAULT_RESOURCE_TAGS: readonly string[] = ['service.version', 'deployment.environment', 'deployment.environment.name'];
 
-const KINDS: Record<SpanKind, ZipkinKind | undefined> = {
+export const KINDS: Record<SpanKind, ZipkinKind | undefined> = {
   [SpanKind.INTERNAL]: undefined,
   [SpanKind.SERVER]: 'SERVER',
   [SpanKind.CLIENT]: 'CLIENT',
@@ -33,7 +33,7 @@ const KINDS: Record<SpanKind, ZipkinKind | undefined> = {
 export const DEBUG_ATTRIBUTE = 'zipkin.debug';
 
 /** Ids from the SDK are lower-case already; only convert (a runtime call) when they are not. */
-function lowerHex(id: string): string {
+export function lowerHex(id: string): string {
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     if (c >= 65 && c <= 90) return id.toLowerCase();
@@ -41,26 +41,25 @@ function lowerHex(id: string): string {
   return id;
 }
 
-function compactTraceId(traceId: string): string {
+export function compactTraceId(traceId: string): string {
   const lower = lowerHex(traceId);
   return lower.length === 32 && lower.startsWith('0000000000000000') ? lower.slice(16) : lower;
 }
 
-function annotation(event: TimedEvent, format: ZipkinMappingOptions['annotationFormat']): ZipkinAnnotation {
-  const timestamp = hrTimeToMicros(event.time);
+/** An event's annotation text: its name, or `name|{json}|dropped` when it has attributes (Collector form). */
+export function annotationValue(event: TimedEvent, format: ZipkinMappingOptions['annotationFormat']): string {
   const attrs = event.attributes;
-  if (format === 'name' || attrs === undefined) return { timestamp, value: event.name };
-  let any = false;
-  for (const _ in attrs) {
-    any = true;
-    break;
-  }
-  if (!any) return { timestamp, value: event.name };
-  return { timestamp, value: `${event.name}|${JSON.stringify(attrs)}|${event.droppedAttributesCount ?? 0}` };
+  if (format === 'name' || attrs === undefined) return event.name;
+  for (const _ in attrs) return `${event.name}|${JSON.stringify(attrs)}|${event.droppedAttributesCount ?? 0}`;
+  return event.name;
+}
+
+function annotation(event: TimedEvent, format: ZipkinMappingOptions['annotationFormat']): ZipkinAnnotation {
+  return { timestamp: hrTimeToMicros(event.time), value: annotationValue(event, format) };
 }
 
 /** True when the endpoint carries the value this endpoint-tag had, so the tag would only duplicate it. */
-function consumedByEndpoint(key: string, tag: string, local: ZipkinEndpoint, remote: ZipkinEndpoint | undefined): boolean {
+export function consumedByEndpoint(key: string, tag: string, local: ZipkinEndpoint, remote: ZipkinEndpoint | undefined): boolean {
   switch (key) {
     case 'peer.service':
       return remote?.serviceName === tag;

@@ -36,6 +36,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   if (raw === undefined) return undefined;
   const text = raw.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // an HTTP-date always names a day/month; Date.parse alone would also accept '-1' or '2026'
+  if (!/[A-Za-z]{3}/.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -82,7 +82,8 @@ export class PolytraceSpanProcessor implements SpanProcessor {
   ) {
     this.config = resolveProcessorConfig(config);
     this.ring = new SpanRing(this.config.maxQueueSize);
-    this.concurrencyLimit = this.config.maxConcurrentExports;
+    // slow start: a backend that hangs from the start holds one batch, not maxConcurrentExports of them
+    this.concurrencyLimit = 1;
     this.wantsUnsampled = (exporter as { wantsUnsampledSpans?: unknown }).wantsUnsampledSpans === true;
     this.summary = new DiagSummary({ describe: () => this.describeDrops() }, this.config.diagIntervalMillis);
   }
@@ -233,10 +234,10 @@ export class PolytraceSpanProcessor implements SpanProcessor {
       if (result === undefined) this.exportsTimedOut++;
       else if (result.code === ExportResultCode.SUCCESS) this.spansExportSucceeded += spans.length;
       else this.spansExportFailed += spans.length;
-      // AIMD: a healthy backend earns parallel exports back one by one, a failing one is given one at a time, so a
-      // dead backend costs neither CPU (encoding batches bound to fail) nor memory
+      // a healthy backend earns parallel exports back quickly (doubling), a failing one is given one at a time, so
+      // a dead backend costs neither CPU (encoding batches bound to fail) nor memory (parallel pending batches)
       if (result?.code === ExportResultCode.SUCCESS) {
-        this.concurrencyLimit = Math.min(this.config.maxConcurrentExports, this.concurrencyLimit + 1);
+        this.concurrencyLimit = Math.min(this.config.maxConcurrentExports, this.concurrencyLimit * 2);
       } else {
         this.concurrencyLimit = Math.max(1, this.concurrencyLimit >> 1);
       }

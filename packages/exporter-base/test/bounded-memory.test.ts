@@ -70,7 +70,7 @@ describe(`bounded memory: ${SPANS.toLocaleString('en')} spans at a dead backend`
         maxBytesInFlight = Math.max(maxBytesInFlight, stats.exporter?.bytesInFlight ?? 0);
       }
       const growth = heapAfterGc() - baseline;
-      if (process.env.H2_DEBUG) console.log(backend, "growth MB", growth / 1048576, "maxInFlight", maxBytesInFlight, "maxQueue", maxQueue);
+      if (process.env.POLYTRACE_TEST_VERBOSE) console.log(`${backend}: heap growth ${(growth / 1048576).toFixed(1)} MB, max bytes in flight ${maxBytesInFlight}, max queue ${maxQueue}`);
       assert.ok(growth < HEAP_GROWTH_BOUND, `heap grew ${(growth / 1048576).toFixed(1)} MB`);
       assert.ok(maxQueue <= 2048);
       assert.ok(maxBytesInFlight <= MAX_BYTES_IN_FLIGHT, `bytes in flight ${maxBytesInFlight}`);

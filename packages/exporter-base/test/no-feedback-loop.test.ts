@@ -17,10 +17,12 @@ describe("the application's http instrumentation never traces the exporter's req
   let appProvider: BasicTracerProvider;
   const appSpans = new InMemorySpanExporter();
   const contextManager = new AsyncLocalStorageContextManager();
+  let registeredContextManager = false;
 
   before(async () => {
     server = await FaultyServer.start();
-    context.setGlobalContextManager(contextManager.enable());
+    // another suite may already have registered one; then it is left alone (and used)
+    registeredContextManager = context.setGlobalContextManager(contextManager.enable());
     appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appSpans)] });
     instrumentation = new HttpInstrumentation();
     instrumentation.setTracerProvider(appProvider);
@@ -33,7 +35,8 @@ describe("the application's http instrumentation never traces the exporter's req
 
   after(async () => {
     instrumentation.disable();
-    context.disable();
+    if (registeredContextManager) context.disable();
+    else contextManager.disable();
     await appProvider.shutdown();
     await server.close();
     rejections.check();

@@ -6,7 +6,7 @@ interface Candidate {
   name: InstrumentationName;
   /** The application module whose presence turns this on; none = always (built into Node). */
   detects?: string;
-  load(): Instrumentation;
+  load(options: AutoInstrumentationOptions): Instrumentation | Instrumentation[];
 }
 
 /**
@@ -14,7 +14,7 @@ interface Candidate {
  * pg never pays for loading instrumentation-pg. `undici` also covers Node's global `fetch`.
  */
 const CANDIDATES: readonly Candidate[] = [
-  { name: 'http', load: () => new (require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http')).HttpInstrumentation() },
+  { name: 'http', load: loadHttp },
   { name: 'undici', load: () => new (require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici')).UndiciInstrumentation() },
   { name: 'express', detects: 'express', load: () => new (require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express')).ExpressInstrumentation() },
   { name: 'pg', detects: 'pg', load: () => new (require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg')).PgInstrumentation() },
@@ -22,6 +22,17 @@ const CANDIDATES: readonly Candidate[] = [
   { name: 'redis', detects: 'redis', load: () => new (require('@opentelemetry/instrumentation-redis') as typeof import('@opentelemetry/instrumentation-redis')).RedisInstrumentation() },
   { name: 'amqplib', detects: 'amqplib', load: () => new (require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib')).AmqplibInstrumentation() },
 ];
+
+/**
+ * Outgoing requests: instrumentation-http. Incoming: our HttpServerInstrumentation, same spans at about half the
+ * per-request cost (see its comment and the README's performance section), unless the stock one is asked for.
+ */
+function loadHttp(options: AutoInstrumentationOptions): Instrumentation[] {
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  if (options.httpServer === 'stock') return [new HttpInstrumentation()];
+  const { HttpServerInstrumentation } = require('./http-server/http-server-instrumentation') as typeof import('./http-server/http-server-instrumentation');
+  return [new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }), new HttpServerInstrumentation()];
+}
 
 export const INSTRUMENTATION_NAMES: readonly InstrumentationName[] = CANDIDATES.map((c) => c.name);
 
@@ -34,6 +45,8 @@ export interface AutoInstrumentationOptions {
   resolvePaths?: readonly string[];
   /** Load the enabled ones without checking the application has the module. */
   force?: boolean;
+  /** Who traces incoming HTTP requests: Polytrace's lighter instrumentation (default) or instrumentation-http. */
+  httpServer?: 'polytrace' | 'stock';
 }
 
 export function autoInstrumentations(options: AutoInstrumentationOptions = {}): Instrumentation[] {
@@ -43,7 +56,7 @@ export function autoInstrumentations(options: AutoInstrumentationOptions = {}): 
       (options.enabled === undefined || options.enabled.includes(c.name)) &&
       !(options.disabled ?? []).includes(c.name) &&
       (options.force === true || c.detects === undefined || canResolve(c.detects, paths)),
-  ).map((c) => c.load());
+  ).flatMap((c) => c.load(options));
 }
 
 function defaultResolvePaths(): string[] {

@@ -5,7 +5,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ExtractedLinksProcessor } from '@polytrace/propagation';
 import { EndedSpanCounter } from './ended-span-counter';
-import { readEnvConfig, type EnvConfig } from './env/read-env-config';
+import { readEnvConfig, type Env, type EnvConfig } from './env/read-env-config';
 import { resolveExporters } from './exporters';
 import { autoInstrumentations, INSTRUMENTATION_NAMES, type InstrumentationName } from './instrumentations';
 import type { Tracing, TracingOptions } from './options';
@@ -72,7 +72,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   }
   const disableInstrumentations = registerInstrumentations({
     tracerProvider,
-    instrumentations: chooseInstrumentations(options.instrumentations, config),
+    instrumentations: chooseInstrumentations(options.instrumentations, config, httpServerChoice(env)),
   });
   warnings.forEach((w) => warn(w));
 
@@ -115,15 +115,20 @@ function resourceAttributes(options: TracingOptions, config: EnvConfig): Attribu
   return attributes;
 }
 
-function chooseInstrumentations(choice: TracingOptions['instrumentations'], config: EnvConfig): Instrumentation[] {
+/** POLYTRACE_HTTP_SERVER_INSTRUMENTATION=stock traces incoming requests with instrumentation-http itself (for comparison). */
+function httpServerChoice(env: Env): 'polytrace' | 'stock' {
+  return env.POLYTRACE_HTTP_SERVER_INSTRUMENTATION?.trim().toLowerCase() === 'stock' ? 'stock' : 'polytrace';
+}
+
+function chooseInstrumentations(choice: TracingOptions['instrumentations'], config: EnvConfig, httpServer: 'polytrace' | 'stock'): Instrumentation[] {
   if (choice === false) return [];
   if (choice === undefined || choice === 'auto') {
-    return autoInstrumentations({ enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations });
+    return autoInstrumentations({ enabled: config.enabledInstrumentations, disabled: config.disabledInstrumentations, httpServer });
   }
   const names = choice.filter((c): c is InstrumentationName => typeof c === 'string');
   const instances = choice.filter((c): c is Instrumentation => typeof c !== 'string');
   // Named explicitly: load them even if the module is not resolvable from here.
-  return [...(names.length > 0 ? autoInstrumentations({ enabled: names, resolvePaths: [], force: true }) : []), ...instances];
+  return [...(names.length > 0 ? autoInstrumentations({ enabled: names, resolvePaths: [], force: true, httpServer }) : []), ...instances];
 }
 
 /** Resolves when `promise` settles or after `millis`, whichever is first; never rejects. */

@@ -1,4 +1,5 @@
 import {
+  isSpanContextValid,
   propagation,
   trace,
   type Baggage,
@@ -9,6 +10,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { DatadogPropagator, TraceContextPropagator, peekDatadogState, setDatadogState } from '@polytrace/propagator-datadog';
 import { setExtractedLinks } from './extracted-links';
 import { createStylePropagator, type PropagationStyle, type PropagationStyleName } from './styles';
@@ -32,8 +34,10 @@ interface Style {
   direct?: DirectExtractor;
 }
 
+/** Our own span-context styles, which can be driven with the span context directly. */
 interface DirectExtractor {
   extractSpanContext(carrier: unknown, getter: TextMapGetter): SpanContext | undefined;
+  injectSpanContext(spanContext: SpanContext, carrier: unknown, setter: TextMapSetter): void;
 }
 
 interface Candidate {
@@ -86,9 +90,21 @@ export class MultiStylePropagator implements TextMapPropagator {
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    for (const style of this.injectors) {
+    // Looked up and validated once for all of our own styles (`null` = not looked up yet).
+    let spanContext: SpanContext | undefined | null = null;
+    const injectors = this.injectors;
+    for (let i = 0; i < injectors.length; i++) {
+      const style = injectors[i];
       try {
-        style.propagator.inject(context, carrier, setter);
+        if (style.direct === undefined) {
+          style.propagator.inject(context, carrier, setter);
+          continue;
+        }
+        if (spanContext === null) {
+          const sc = trace.getSpanContext(context);
+          spanContext = sc !== undefined && isSpanContextValid(sc) && !isTracingSuppressed(context) ? sc : undefined;
+        }
+        if (spanContext !== undefined) style.direct.injectSpanContext(spanContext, carrier, setter);
       } catch {
         // One broken style (e.g. a user-supplied propagator) must not stop the others.
       }

@@ -31,10 +31,11 @@ export function createStylePropagator(style: PropagationStyleName, options: Styl
       return new TraceContextPropagator({ alwaysWriteDatadogMember: options.alwaysWriteDatadogMember });
     case 'baggage':
       return new BaggagePropagator();
+    // As in dd-trace, each B3 style reads and writes its own format only; list both to accept either.
     case 'b3':
-      return new B3Propagator({ injectEncoding: 'single' });
+      return new B3Propagator({ injectEncoding: 'single', extractEncoding: 'single' });
     case 'b3multi':
-      return new B3Propagator({ injectEncoding: 'multi' });
+      return new B3Propagator({ injectEncoding: 'multi', extractEncoding: 'multi' });
     case 'jaeger':
       return new JaegerPropagator();
     case 'none':

@@ -137,6 +137,9 @@ describe('createPropagator: multi-style extraction (datadog.md §1.7, §1.8)', (
     assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['b3multi'] }), { 'x-b3-traceid': '0000000000000123', 'x-b3-spanid': '0000000000000456', 'x-b3-sampled': '1' }))?.spanId, '0000000000000456');
     assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['b3'] }), { b3: '80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1' }))?.traceId, '80f198ee56343ba864fe8b2a57d3eff7');
     assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['jaeger'] }), { 'uber-trace-id': 'abcdef:123:0:1' }))?.spanId, '0000000000000123');
+    // Like dd-trace, each B3 style reads only its own format.
+    assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['b3'] }), { 'x-b3-traceid': '0000000000000123', 'x-b3-spanid': '0000000000000456' })), undefined);
+    assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['b3multi'] }), { b3: '0000000000000123-0000000000000456-1' })), undefined);
     assert.strictEqual(trace.getSpanContext(run(createPropagator({ extract: ['none'] }), { traceparent: '00-12345678901234567890123456789012-1234567890123456-01' })), undefined);
   });
 

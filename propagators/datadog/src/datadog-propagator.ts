@@ -73,6 +73,11 @@ export class DatadogPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
     if (!spanContext || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+    this.injectSpanContext(spanContext, carrier, setter);
+  }
+
+  /** Writes the headers for a span context the caller already checked is valid and not suppressed. */
+  injectSpanContext(spanContext: SpanContext, carrier: unknown, setter: TextMapSetter): void {
     const pieces = piecesFor(spanContext);
     const traceId = spanContext.traceId;
     setter.set(carrier, DATADOG_HEADERS.traceId, lowTraceIdToDecimal(traceId));
@@ -150,9 +155,8 @@ function tagsHeader(pieces: DatadogPieces, traceId: string): string {
 function piecesFor(spanContext: SpanContext): DatadogPieces {
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   const traceState = spanContext.traceState;
-  const memo = traceState instanceof DatadogTraceState ? traceState.injectMemo() : undefined;
-  const key = sampled ? 'dd:1' : 'dd:0';
-  const cached = memo?.get(key) as DatadogPieces | undefined;
+  const memo = traceState instanceof DatadogTraceState ? traceState.injectMemo : undefined;
+  const cached = (sampled ? memo?.ddSampled : memo?.ddUnsampled) as DatadogPieces | undefined;
   if (cached !== undefined) return cached;
   const state = reconcilePriority(peekDatadogState(traceState), sampled);
   const tags = serializeDatadogTags(state.tags, undefined, Number.MAX_SAFE_INTEGER);
@@ -161,7 +165,10 @@ function piecesFor(spanContext: SpanContext): DatadogPieces {
     origin: state.origin !== undefined && isSendableOrigin(state.origin) ? state.origin : undefined,
     tags: tags === undefined ? (hasPropagatedTags(state.tags) ? null : '') : tags,
   };
-  memo?.set(key, pieces);
+  if (memo !== undefined) {
+    if (sampled) memo.ddSampled = pieces;
+    else memo.ddUnsampled = pieces;
+  }
   return pieces;
 }
 

@@ -19,31 +19,28 @@ export const DD_MEMBER_KEY = 'dd';
  * to, lazily); `set`/`unset` return plain core TraceStates.
  */
 export class DatadogTraceState implements TraceState {
-  private rawList: string | undefined;
-  private ddState: DatadogState | undefined;
-  private otherMembers: string[] | undefined;
-  private othersSource: TraceState | undefined;
-  private sampledFlag: boolean | undefined;
-  private core: CoreTraceState | undefined;
-  private ddValue: string | undefined;
-  private memo: Map<string, unknown> | undefined;
+  /** What is only computed on demand (kept out of the object itself: most instances never need it). */
+  private lazy: LazyParts | undefined;
 
-  private constructor() {}
+  private constructor(
+    private rawList: string | undefined,
+    private ddState: DatadogState | undefined,
+    private readonly sampledFlag: boolean | undefined,
+    /** A tracestate whose non-`dd` members follow ours (read lazily); `null` for none. */
+    private othersSource: TraceState | null | undefined,
+  ) {}
 
   static fromHeader(raw: string, sampledFlag: boolean | undefined): DatadogTraceState {
-    const ts = new DatadogTraceState();
-    ts.rawList = raw;
-    ts.sampledFlag = sampledFlag;
-    return ts;
+    return new DatadogTraceState(raw, undefined, sampledFlag, undefined);
   }
 
-  /** `othersFrom`: a tracestate whose non-`dd` members follow ours (read lazily). */
   static fromState(state: DatadogState, othersFrom?: TraceState): DatadogTraceState {
-    const ts = new DatadogTraceState();
-    ts.ddState = state;
-    ts.othersSource = othersFrom;
-    if (othersFrom === undefined) ts.otherMembers = [];
-    return ts;
+    return new DatadogTraceState(undefined, state, undefined, othersFrom ?? null);
+  }
+
+  /** Memoised pieces of injected headers, per sampled bit (see the propagators). */
+  get injectMemo(): InjectMemo {
+    return (this.parts().memo ??= {});
   }
 
   /** The Datadog state (shared, never mutate it). */
@@ -64,20 +61,16 @@ export class DatadogTraceState implements TraceState {
 
   /** The other vendors' members (`k=v`), validated, in order. */
   others(): string[] {
-    if (this.otherMembers === undefined) {
+    const lazy = this.parts();
+    if (lazy.others === undefined) {
       const source = this.othersSource;
-      if (source instanceof DatadogTraceState) this.otherMembers = source.others();
-      else if (source !== undefined) this.otherMembers = validMembers(source.serialize(), DD_MEMBER_KEY);
-      else this.otherMembers = validMembers(this.rawList ?? '', DD_MEMBER_KEY);
+      if (source === null) lazy.others = [];
+      else if (source instanceof DatadogTraceState) lazy.others = source.others();
+      else if (source !== undefined) lazy.others = validMembers(source.serialize(), DD_MEMBER_KEY);
+      else lazy.others = validMembers(this.rawList ?? '', DD_MEMBER_KEY);
       this.othersSource = undefined;
     }
-    return this.otherMembers;
-  }
-
-  /** Per-instance memo for injection pieces (keyed by who computed them). */
-  injectMemo(): Map<string, unknown> {
-    this.memo ??= new Map();
-    return this.memo;
+    return lazy.others;
   }
 
   get(key: string): string | undefined {
@@ -98,16 +91,20 @@ export class DatadogTraceState implements TraceState {
   }
 
   private memberValue(): string | undefined {
-    if (this.ddValue === undefined) {
+    const lazy = this.parts();
+    if (lazy.ddValue === undefined) {
       if (this.rawList === undefined) {
-        const value = encodeDdMember(this.ddState ?? { tags: {} });
-        this.ddValue = value === '' ? '' : value;
+        lazy.ddValue = encodeDdMember(this.ddState ?? { tags: {} });
       } else {
         const found = findMemberValue(this.rawList, DD_MEMBER_KEY);
-        this.ddValue = (found === null ? this.coreState().get(DD_MEMBER_KEY) : found) ?? '';
+        lazy.ddValue = (found === null ? this.coreState().get(DD_MEMBER_KEY) : found) ?? '';
       }
     }
-    return this.ddValue === '' ? undefined : this.ddValue;
+    return lazy.ddValue === '' ? undefined : lazy.ddValue;
+  }
+
+  private parts(): LazyParts {
+    return (this.lazy ??= {});
   }
 
   /** The list a state-built tracestate stands for: `dd` first, then the others within W3C limits. */
@@ -127,7 +124,24 @@ export class DatadogTraceState implements TraceState {
   }
 
   private coreState(): CoreTraceState {
-    this.core ??= new CoreTraceState(this.raw());
-    return this.core;
+    const lazy = this.parts();
+    lazy.core ??= new CoreTraceState(this.raw());
+    return lazy.core;
   }
+}
+
+interface LazyParts {
+  others?: string[];
+  core?: CoreTraceState;
+  /** The `dd` member's value; `''` when there is none. */
+  ddValue?: string;
+  memo?: InjectMemo;
+}
+
+/** Slots the propagators fill with what they inject for this tracestate, per sampled bit. */
+export interface InjectMemo {
+  w3cSampled?: unknown;
+  w3cUnsampled?: unknown;
+  ddSampled?: unknown;
+  ddUnsampled?: unknown;
 }

@@ -13,7 +13,6 @@ import { otherMembers, peekDatadogState, setDatadogState } from './datadog-state
 import { DD_MEMBER_KEY, DatadogTraceState } from './datadog-trace-state';
 import { encodeDdMember, MAX_DD_MEMBER_LENGTH } from './dd-member';
 import { readJoined, readUnique } from './header-values';
-import { hexClass } from './hex';
 import { reconcilePriority } from './priority-reconcile';
 import { MAX_LENGTH, MAX_MEMBERS } from './w3c-tracestate';
 
@@ -34,6 +33,10 @@ const ZERO_SPAN_ID = '0000000000000000';
 // Way above the 512 characters a valid tracestate may hold; the rest is never even joined.
 const MAX_TRACESTATE_INPUT = 8192;
 const MAX_TRACEPARENT_INPUT = 512;
+// `vv-<32 hex>-<16 hex>-<2 hex>[-<future fields>]`; `test` without captures, then fixed slices.
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(?:-.*)?$/;
+const TRACEPARENT_ANY_CASE = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(?:-.*)?$/i;
+const FLAGS_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** `;p:` + 16 hex, which injection appends to the memoised rest of the `dd` member. */
 const P_MEMBER_LENGTH = 19;
 
@@ -62,8 +65,13 @@ export class TraceContextPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
     if (!spanContext || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+    this.injectSpanContext(spanContext, carrier, setter);
+  }
+
+  /** Writes the headers for a span context the caller already checked is valid and not suppressed. */
+  injectSpanContext(spanContext: SpanContext, carrier: unknown, setter: TextMapSetter): void {
     const flags = spanContext.traceFlags & 0xff;
-    setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${flags < 16 ? '0' : ''}${flags.toString(16)}`);
+    setter.set(carrier, TRACEPARENT_HEADER, `00-${spanContext.traceId}-${spanContext.spanId}-${FLAGS_HEX[flags]}`);
     const traceState = spanContext.traceState;
     const tracestate = this.alwaysWriteDatadogMember || hasDatadogMember(traceState)
       ? tracestateWithDd(spanContext, traceState, (flags & 1) === 1)
@@ -81,16 +89,12 @@ export class TraceContextPropagator implements TextMapPropagator {
     const header = readUnique(getter, carrier, TRACEPARENT_HEADER);
     if (header === undefined || header.length > MAX_TRACEPARENT_INPUT) return undefined;
     const h = hasOuterWhitespace(header) ? header.trim() : header;
-    // `vv-<32 hex>-<16 hex>-<2 hex>[-<future fields>]`, checked by hand (the hot path of every request).
-    if (h.length < 55 || h.charCodeAt(2) !== 45 || h.charCodeAt(35) !== 45 || h.charCodeAt(52) !== 45) return undefined;
-    if (h.length > 55 && h.charCodeAt(55) !== 45) return undefined;
-    const a = hexClass(h, 0, 2);
-    const b = hexClass(h, 3, 35);
-    const c = hexClass(h, 36, 52);
-    const d = hexClass(h, 53, 55);
-    if (a === 0 || b === 0 || c === 0 || d === 0) return undefined;
     // Upper-case hex is accepted and lower-cased, like dd-trace-js: rejecting it would split traces.
-    const s = (a | b | c | d) === 1 ? h : h.slice(0, 55).toLowerCase();
+    let s = h;
+    if (!TRACEPARENT.test(h)) {
+      if (!TRACEPARENT_ANY_CASE.test(h)) return undefined;
+      s = h.slice(0, 55).toLowerCase();
+    }
     const version = s.slice(0, 2);
     // Version ff is invalid; version 00 has exactly four fields; later versions may append more.
     if (version === 'ff' || (version === '00' && h.length > 55)) return undefined;
@@ -134,9 +138,10 @@ function tracestateWithDd(spanContext: SpanContext, traceState: TraceState | und
 }
 
 function piecesFor(traceState: TraceState | undefined, sampled: boolean): TraceStatePieces {
-  const memo = traceState instanceof DatadogTraceState ? traceState.injectMemo() : undefined;
-  const key = sampled ? 'w3c:1' : 'w3c:0';
-  const cached = traceState === undefined ? EMPTY_PIECES.get(sampled) : (memo?.get(key) as TraceStatePieces | undefined);
+  const memo = traceState instanceof DatadogTraceState ? traceState.injectMemo : undefined;
+  const cached = traceState === undefined
+    ? EMPTY_PIECES.get(sampled)
+    : ((sampled ? memo?.w3cSampled : memo?.w3cUnsampled) as TraceStatePieces | undefined);
   if (cached !== undefined) return cached;
 
   const state = reconcilePriority(peekDatadogState(traceState), sampled);
@@ -153,6 +158,9 @@ function piecesFor(traceState: TraceState | undefined, sampled: boolean): TraceS
   }
   const pieces = { head, tail };
   if (traceState === undefined) EMPTY_PIECES.set(sampled, pieces);
-  else memo?.set(key, pieces);
+  else if (memo !== undefined) {
+    if (sampled) memo.w3cSampled = pieces;
+    else memo.w3cUnsampled = pieces;
+  }
   return pieces;
 }

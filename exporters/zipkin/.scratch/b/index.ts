@@ -1,0 +1,14 @@
+export { ZipkinExporter, type ZipkinExporterConfig } from './zipkin-exporter';
+export { DEFAULT_ZIPKIN_ENDPOINT, readZipkinEnv, type ZipkinEnvConfig } from './config';
+export { encodeZipkinPayload, type ZipkinPayload, type ZipkinPayloadOptions, type ZipkinEncoding, type ZipkinCompression } from './span-encoder';
+export { spanToZipkin, DEFAULT_RESOURCE_TAGS, DEBUG_ATTRIBUTE, type ZipkinMappingOptions } from './span-to-zipkin';
+export { encodeJsonV2 } from './json-encoder';
+export { encodeProto3 } from './proto-encoder';
+export { decodeZipkin, type DecodeRequest } from './decode';
+export { decodeJsonV2 } from './json-v2-decoder';
+export { decodeJsonV1 } from './json-v1-decoder';
+export { decodeProto3 } from './proto-decoder';
+export { ZipkinDecodeError, type DecodeIssue, type DecodeOptions, type DecodeResult, type ZipkinFormat } from './decode-result';
+export { toOtelTraceId } from './ids';
+export { microsToHrTime, hrTimeToMicros } from './time';
+export { ZIPKIN_KINDS, type ZipkinSpan, type ZipkinEndpoint, type ZipkinAnnotation, type ZipkinKind } from './model';
