@@ -55,7 +55,7 @@ export function makeOtelSpans(): ReadableSpan[] {
   return memory.getFinishedSpans().slice(0, 10_000);
 }
 
-interface DdSpan {
+export interface DdSpan {
   setTag(k: string, v: unknown): void;
   context(): { _tags: Record<string, unknown> };
   _duration: number;
@@ -71,7 +71,7 @@ interface DdEncoder {
 type DdEncoderClass = new (writer: { flush(): void }, limit?: number) => DdEncoder;
 
 /** The same traces as dd-trace's http + pg integrations would record them (tags as those plugins set). */
-function makeDdTraces(): DdSpan[][] {
+export function makeDdTraces(): DdSpan[][] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tracer = require('dd-trace').init({
     service: 'shop-api', env: 'prod', version: '1.4.2', startupLogs: false, plugins: false, flushInterval: 3_600_000,

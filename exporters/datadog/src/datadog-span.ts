@@ -1,9 +1,9 @@
 import type { HrTime } from '@opentelemetry/api';
 
 /**
- * A span in Datadog's model, ready for either msgpack encoder. Ids stay as OTel hex strings: the encoders
- * copy their bytes straight into the payload. `meta`/`metrics` are flat `[key, value, key, value…]` arrays
- * (cheaper to build than objects with per-span keys).
+ * A span in Datadog's model, as the reference mapping (`SpanMapper.mapSpan`) builds it: the readable form of the
+ * rules, which the tests compare the payload writers' output with (the writers never build one). Ids stay as
+ * OTel hex strings. `meta`/`metrics` are flat `[key, value, key, value…]` arrays.
  */
 export interface DatadogSpan {
   /** 32 hex; the payload carries the low 64 bits, `_dd.p.tid` the high 64. */

@@ -4,7 +4,7 @@
  * `max_request_bytes`); every trace response feeds `rate_by_service` to the sampler from `createSampler()`.
  */
 import { diag } from '@opentelemetry/api';
-import type { ExportResult } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import {
   emptyStats, HttpTransport, RetryingExporter, type EncodedPayload, type ExporterStats, type PolytraceExporter,
@@ -144,7 +144,11 @@ export class DatadogExporter implements PolytraceExporter, SamplerProvider {
       const s = spans[0].resource?.attributes['service.name'];
       if (typeof s === 'string' && !s.startsWith('unknown_service')) this.learnedService = s;
     }
-    this.start().then((core) => core.export(spans, resultCallback));
+    // A failure to build the delivery core must reach the caller as a failed export, never an unhandled rejection.
+    this.start().then(
+      (core) => core.export(spans, resultCallback),
+      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
   }
 
   async forceFlush(): Promise<void> {

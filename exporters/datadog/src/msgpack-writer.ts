@@ -212,6 +212,18 @@ export class MsgpackWriter {
     this.pos += n;
   }
 
+  /** Appends a copy of the bytes at `[from, to)` already written to this buffer. */
+  copyWithin(from: number, to: number): void {
+    const n = to - from;
+    this.reserve(n);
+    const b = this.buf;
+    if (n <= 8) {
+      let p = this.pos;
+      for (let i = from; i < to; i++) b[p++] = b[i];
+    } else b.copyWithin(this.pos, from, to);
+    this.pos += n;
+  }
+
   private head16(type: number, n: number): void {
     this.buf[this.pos] = type;
     this.buf.writeUInt16BE(n, this.pos + 1);

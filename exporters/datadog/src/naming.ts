@@ -33,6 +33,28 @@ export function normalizeTagValue(v: string): string {
   return result;
 }
 
+const joined = new Map<string, Map<string, string>>();
+
+/**
+ * `${a}${separator}${b}`, the same string object for the same parts (bounded): names and resources repeat on
+ * every span, and an identical object compares and hashes for free downstream.
+ */
+function join(a: string, separator: string, b: string): string {
+  let byA = joined.get(a);
+  if (byA === undefined) {
+    if (joined.size >= 256) joined.clear();
+    byA = new Map();
+    joined.set(a, byA);
+  }
+  let result = byA.get(b);
+  if (result === undefined) {
+    result = a + separator + b;
+    if (byA.size >= 256) byA.clear();
+    byA.set(b, result);
+  }
+  return result;
+}
+
 /** `db.system.name` (stable semconv, used by the current contrib instrumentations) or legacy `db.system`. */
 export function dbSystem(s: Semantics): string | undefined {
   return str(s.dbSystemName) ?? str(s.dbSystem);
@@ -65,7 +87,7 @@ export function operationName(s: Semantics, kind: SpanKind): string {
     if (isClient) return 'http.client.request';
   }
   const db = dbSystem(s);
-  if (db && isClient) return `${normalizeTagValue(db)}.query`;
+  if (db && isClient) return join(normalizeTagValue(db), '.', 'query');
   const msgSystem = str(s.messagingSystem);
   const msgOp = str(s.messagingOperation) ?? str(s.messagingOperationType);
   if (msgSystem && msgOp && kind !== INTERNAL) return `${normalizeTagValue(msgSystem)}.${normalizeTagValue(msgOp)}`;
@@ -101,7 +123,7 @@ export function resourceName(s: Semantics, kind: SpanKind, spanName: string): st
   if (method) {
     const m = method === '_OTHER' ? 'HTTP' : method;
     const route = kind === SERVER ? str(s.httpRoute) : undefined;
-    return route ? `${m} ${route}` : m;
+    return route ? join(m, ' ', route) : m;
   }
   const msgOp = str(s.messagingOperation) ?? str(s.messagingOperationType);
   if (msgOp) {

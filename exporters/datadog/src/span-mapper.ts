@@ -107,6 +107,7 @@ export class SpanMapper {
   /** The current span's semantic attributes: reset and filled by attribute routing, read by `completeSpan`. */
   readonly sem = new Semantics();
   private readonly fields = new SpanFields();
+  touched = 0;
 
   constructor(options: SpanMapperOptions = {}) {
     this.options = options;
@@ -124,13 +125,15 @@ export class SpanMapper {
   /** Trace-level state (priority, origin, chunk tags) read once for the spans of one trace. */
   beginTrace(spans: readonly ReadableSpan[]): TraceInfo {
     // The local root carries the sampler's decision; its children inherited the same tracestate.
-    let source = spans[0];
-    for (const s of spans) {
-      if (!s.parentSpanContext || s.parentSpanContext.isRemote) {
-        source = s;
-        break;
-      }
+    let source: ReadableSpan | undefined;
+    let touched = 0;
+    for (let i = 0; i < spans.length; i++) {
+      const s = spans[i];
+      if (source === undefined && (!s.parentSpanContext || s.parentSpanContext.isRemote)) source = s;
+      touched += s.endTime[1] + s.startTime[1] + s.status.code + s.events.length + s.links.length + s.spanContext().spanId.length;
     }
+    this.touched = touched;
+    if (source === undefined) source = spans[0];
     const ctx = source.spanContext();
     const state = getDatadogState(ctx.traceState as TraceState | undefined);
     const sampled = (ctx.traceFlags & 1) === 1;

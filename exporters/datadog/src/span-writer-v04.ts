@@ -2,9 +2,10 @@
  * `/v0.4/traces` payload: `array<array<map>>` with string keys (specs/datadog.md §2.3), written straight from
  * OTel `ReadableSpan`s with no intermediate Datadog span. Per span: the attributes are routed into `SpanTags`,
  * the mapper adds its tags and fields, then the span is written item by item against the template of the
- * previous span of the same shape (see span-template.ts); ids and times, unique per span, close the map (the
- * agent reads map keys in any order). Nothing here depends on the payload, so every cached encoding (keys,
- * repeating values, names, shared tag blocks, templates) is a standalone copy kept across payloads.
+ * previous span of the same shape and resource (see span-template.ts); ids and times, unique per span, close
+ * the map (the agent reads map keys in any order). The cached encodings of keys, repeating values, names and
+ * shared tag blocks do not depend on the payload and are standalone copies kept across payloads; a template
+ * points at a span in the payload being written and is valid for that payload only.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { routeAttributesTo as routeAttributesToFn, KeyTable, type KeyInfo } from './attribute-keys';
@@ -14,11 +15,11 @@ import { EncodedStrings, MAX_CACHED_STRING_LENGTH } from './encoded-strings';
 import { MsgpackWriter, writeHex64 as writeHex64Fn } from './msgpack-writer';
 import type { SpanMapper, TraceInfo } from './span-mapper';
 import { SpanTags } from './span-tags';
-import { SpanTemplate } from './span-template';
+import { SpanTemplate, SpanTemplates } from './span-template';
 import type { TagBlock } from './tag-block';
 
 // Bound once at load: per-span calls then skip module-namespace getters (CJS interop of the sources).
-const writeHrTimeNanos = chunkEncoder.writeHrTimeNanos;
+const hrTimeNanosAt = chunkEncoder.hrTimeNanosAt;
 const writeHex64 = writeHex64Fn;
 const routeAttributesTo = routeAttributesToFn;
 
@@ -34,30 +35,60 @@ const K_SERVICE = encodeKey('service');
 const K_TYPE = encodeKey('type');
 const K_META = encodeKey('meta');
 const K_METRICS = encodeKey('metrics');
-/** The fixed tail `trace_id: u64, span_id: u64, parent_id: u64|0, error: 0|1, start:` (then `start`'s value). */
-const K_TRACE_ID_U64 = Buffer.concat([encodeKey('trace_id'), Buffer.of(0xcf)]);
-const K_SPAN_ID_U64 = Buffer.concat([encodeKey('span_id'), Buffer.of(0xcf)]);
-const K_PARENT_ID = encodeKey('parent_id');
-const K_PARENT_ID_U64 = Buffer.concat([K_PARENT_ID, Buffer.of(0xcf)]);
-const K_ERROR = encodeKey('error');
-const K_START = encodeKey('start');
-const K_DURATION = encodeKey('duration');
-const TAIL_MAX = K_TRACE_ID_U64.length + K_SPAN_ID_U64.length + K_PARENT_ID_U64.length + 24 + K_ERROR.length + 1 + K_START.length;
+/**
+ * The span's closing fields, copied as one block and then filled in: `trace_id: u64, span_id: u64,
+ * parent_id: u64 (or 0 for a root), error: 0|1, start: u64, duration:` (the duration's width varies).
+ * Mutable: the writer keeps the current trace id and parent id decoded in it.
+ */
+class Tail {
+  readonly bytes: Buffer;
+  readonly traceAt: number;
+  readonly spanAt: number;
+  /** -1 for a root span (`parent_id: 0`). */
+  readonly parentAt: number;
+  readonly errorAt: number;
+  readonly startAt: number;
 
-// Item identities of the template (see span-template.ts) besides tag keys (KeyInfo; chunk tags: the key string)
-// and shared blocks (TagBlock).
-const HEAD = { item: 'map header + meta header' };
-const METRICS_HEAD = { item: 'metrics header' };
-const NAME = { item: 'name' };
-const RESOURCE = { item: 'resource' };
-const SERVICE = { item: 'service' };
-const TYPE = { item: 'type' };
-const NONE: readonly string[] = [];
-
-function put(b: Buffer, p: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) b[p++] = bytes[i];
-  return p;
+  constructor(withParent: boolean) {
+    const parts: Uint8Array[] = [];
+    let at = 0;
+    const add = (bytes: Uint8Array): number => {
+      parts.push(bytes);
+      at += bytes.length;
+      return at;
+    };
+    const u64 = Buffer.alloc(8);
+    this.traceAt = add(Buffer.concat([encodeKey('trace_id'), Buffer.of(0xcf)]));
+    add(u64);
+    this.spanAt = add(Buffer.concat([encodeKey('span_id'), Buffer.of(0xcf)]));
+    add(u64);
+    if (withParent) {
+      this.parentAt = add(Buffer.concat([encodeKey('parent_id'), Buffer.of(0xcf)]));
+      add(u64);
+    } else {
+      this.parentAt = -1;
+      add(Buffer.concat([encodeKey('parent_id'), Buffer.of(0)]));
+    }
+    this.errorAt = add(encodeKey('error'));
+    add(Buffer.of(0));
+    this.startAt = add(Buffer.concat([encodeKey('start'), Buffer.of(0xcf)]));
+    add(u64);
+    add(encodeKey('duration'));
+    this.bytes = Buffer.concat(parts);
+  }
 }
+
+// Item kinds of a span (see span-template.ts). An item's identity is the tag's KeyInfo, the chunk tag's key,
+// the shared TagBlock, or the field's key bytes; the two map headers have only a value.
+const HEAD = 0;
+const META = 1;
+const META_BLOCK = 2;
+const CHUNK_TAG = 3;
+const METRICS_HEAD = 4;
+const METRIC = 5;
+const METRIC_BLOCK = 6;
+const FIELD = 7;
+const NONE: readonly string[] = [];
 
 export class V04SpanWriter implements ChunkEncoder {
   private readonly w = new MsgpackWriter(1024 * 1024);
@@ -65,23 +96,23 @@ export class V04SpanWriter implements ChunkEncoder {
   private readonly keys = new KeyTable();
   private readonly tags = new SpanTags(this.keys);
   private readonly strings = new EncodedStrings();
-  private readonly templates = new WeakMap<TagBlock, SpanTemplate>();
+  private readonly templates = new WeakMap<TagBlock, SpanTemplates>();
   private chunks = 0;
   private chunkHeaderAt = 0;
   private chunkSpans = 0;
+  // The tails keep the last trace id (both) and parent id (child tail) decoded in place: every span of a
+  // chunk repeats its trace id, and siblings their parent.
+  private readonly childTail = new Tail(true);
+  private readonly rootTail = new Tail(false);
   private lastTraceId = '';
-  private readonly lastTraceIdBytes = Buffer.alloc(8);
-  // Template cursor: the template in use, the next item, the pending run of template bytes to copy, and the
-  // current span's items (they become the template if any item differed).
-  private tpl = new SpanTemplate();
-  private item = 0;
-  private runFrom = 0;
-  private runTo = 0;
-  private spanStart = 0;
-  private changed = false;
-  private nextIds: unknown[] = [];
-  private nextValues: unknown[] = [];
-  private nextEnds: number[] = [];
+  private lastParentId = '';
+  // The current span's items, written by index (swapped with a template's when the span becomes one).
+  private readonly kinds: number[] = [];
+  private ids: unknown[] = [];
+  private values: unknown[] = [];
+  private ends: number[] = [];
+  /** Changes whenever earlier payload bytes stop being there to copy from (new payload, rollback). */
+  private generation = 0;
 
   constructor(mapper: SpanMapper) {
     this.mapper = mapper;
@@ -89,6 +120,7 @@ export class V04SpanWriter implements ChunkEncoder {
   }
 
   beginPayload(): void {
+    this.generation++;
     this.w.reset();
     this.chunks = 0;
     this.w.array32Placeholder();
@@ -117,8 +149,9 @@ export class V04SpanWriter implements ChunkEncoder {
   }
 
   rollback(mark: number): void {
-    this.w.pos = mark; // cached encodings and templates are copies, not views into the payload
+    this.w.pos = mark; // cached encodings are copies, not views into the payload; templates may be past `mark`
     this.chunkSpans--;
+    this.generation++;
   }
 
   finish(): Uint8Array {
@@ -131,7 +164,6 @@ export class V04SpanWriter implements ChunkEncoder {
   }
 
   writeSpan(span: ReadableSpan, trace: TraceInfo, first: boolean): void {
-    const w = this.w;
     const mapper = this.mapper;
     const tags = this.tags;
     this.chunkSpans++;
@@ -140,8 +172,7 @@ export class V04SpanWriter implements ChunkEncoder {
     const sem = mapper.sem;
     sem.reset();
     tags.clear();
-    const attributes = span.attributes;
-    routeAttributesTo(attributes, Object.keys(attributes), sem, this.keys, tags);
+    routeAttributesTo(span.attributes, sem, this.keys, tags);
     const f = mapper.completeSpan(span, trace, res, block, tags);
     const chunkMeta = first ? trace.chunkMeta : NONE;
     const sharedMeta = f.sharedMeta;
@@ -149,164 +180,174 @@ export class V04SpanWriter implements ChunkEncoder {
     const metaCount = tags.metaCount + sharedMeta.pairs + (chunkMeta.length >> 1);
     const metricCount = tags.metricCount + sharedMetrics.pairs;
 
-    this.beginTemplate(block);
-    if (!this.same(HEAD, f.type ? metaCount : -1 - metaCount)) {
-      w.byte(f.type ? 0x8c : 0x8b); // fixmap of 12 fields, 11 without `type`
-      w.bytes(K_META);
-      w.mapHeader(metaCount);
-    }
-    this.done();
+    // the span as a list of items (see span-template.ts), then written against its template
+    const kinds = this.kinds;
+    const ids = this.ids;
+    const values = this.values;
+    kinds[0] = HEAD;
+    ids[0] = HEAD;
+    values[0] = f.type ? metaCount : -1 - metaCount;
+    let n = 1;
     const metaKeys = tags.metaKeys;
     const metaValues = tags.metaValues;
-    for (let i = 0; i < tags.metaCount; i++) {
-      const key = metaKeys[i];
-      const value = metaValues[i];
-      if (!this.same(key, value)) this.metaPair(key, value);
-      this.done();
+    for (let i = 0; i < tags.metaCount; i++, n++) {
+      kinds[n] = META;
+      ids[n] = metaKeys[i];
+      values[n] = metaValues[i];
     }
-    if (!this.same(sharedMeta, sharedMeta)) this.block(sharedMeta, false);
-    this.done();
-    for (let i = 0; i < chunkMeta.length; i += 2) {
-      if (!this.same(chunkMeta[i], chunkMeta[i + 1])) {
-        this.string(chunkMeta[i]);
-        this.string(chunkMeta[i + 1]);
-      }
-      this.done();
+    kinds[n] = META_BLOCK;
+    ids[n] = sharedMeta;
+    values[n++] = sharedMeta;
+    for (let i = 0; i < chunkMeta.length; i += 2, n++) {
+      kinds[n] = CHUNK_TAG;
+      ids[n] = chunkMeta[i];
+      values[n] = chunkMeta[i + 1];
     }
-    if (!this.same(METRICS_HEAD, metricCount)) {
-      w.bytes(K_METRICS);
-      w.mapHeader(metricCount);
-    }
-    this.done();
+    kinds[n] = METRICS_HEAD;
+    ids[n] = METRICS_HEAD;
+    values[n++] = metricCount;
     const metricKeys = tags.metricKeys;
     const metricValues = tags.metricValues;
-    for (let i = 0; i < tags.metricCount; i++) {
-      const key = metricKeys[i];
-      const value = metricValues[i];
-      if (!this.same(key, value)) this.metricPair(key, value);
-      this.done();
+    for (let i = 0; i < tags.metricCount; i++, n++) {
+      kinds[n] = METRIC;
+      ids[n] = metricKeys[i];
+      values[n] = metricValues[i];
     }
-    if (!this.same(sharedMetrics, sharedMetrics)) this.block(sharedMetrics, true);
-    this.done();
-    this.field(NAME, K_NAME, f.name);
-    this.field(RESOURCE, K_RESOURCE, f.resource);
-    this.field(SERVICE, K_SERVICE, f.service);
-    if (f.type) this.field(TYPE, K_TYPE, f.type);
-    this.endTemplate();
+    kinds[n] = METRIC_BLOCK;
+    ids[n] = sharedMetrics;
+    values[n++] = sharedMetrics;
+    kinds[n] = FIELD;
+    ids[n] = K_NAME;
+    values[n++] = f.name;
+    kinds[n] = FIELD;
+    ids[n] = K_RESOURCE;
+    values[n++] = f.resource;
+    kinds[n] = FIELD;
+    ids[n] = K_SERVICE;
+    values[n++] = f.service;
+    if (f.type) {
+      kinds[n] = FIELD;
+      ids[n] = K_TYPE;
+      values[n++] = f.type;
+    }
+    this.writeItems(n, this.template(block, f.resource));
 
-    this.writeTail(f.traceId, f.spanId, f.parentId, f.error);
-    writeHrTimeNanos(w, f.start);
-    w.bytes(K_DURATION);
-    w.uint(f.durationNs);
+    this.writeTail(f.traceId, f.spanId, f.parentId, f.error, f.start, f.durationNs);
   }
 
-  private field(id: object, key: Uint8Array, value: string): void {
-    if (!this.same(id, value)) {
-      this.w.bytes(key);
-      this.string(value);
+  private template(shape: TagBlock, resource: string): SpanTemplate {
+    let templates = this.templates.get(shape);
+    if (templates === undefined) {
+      templates = new SpanTemplates();
+      this.templates.set(shape, templates);
     }
-    this.done();
-  }
-
-  // ---- template cursor (see span-template.ts) ----
-
-  private beginTemplate(shape: TagBlock): void {
-    let tpl = this.templates.get(shape);
-    if (tpl === undefined) {
-      tpl = new SpanTemplate();
-      this.templates.set(shape, tpl);
-    }
-    this.tpl = tpl;
-    this.item = 0;
-    this.runFrom = 0;
-    this.runTo = 0;
-    this.changed = false;
-    this.spanStart = this.w.pos;
+    return templates.select(resource, this.generation);
   }
 
   /**
-   * True if the next item equals the template's at this position: its bytes join the pending copy. Otherwise
-   * the caller writes the item itself.
+   * Writes the `n` items gathered in kinds/ids/values: runs of items equal to the template's at the same
+   * position are copied from the template span's bytes in one go, the others are written afresh. If any
+   * differed, this span becomes the template. Plain locals in one loop: this runs for every item of every span.
    */
-  private same(id: unknown, value: unknown): boolean {
-    const i = this.item;
-    const tpl = this.tpl;
-    this.nextIds[i] = id;
-    this.nextValues[i] = value;
-    if (i < tpl.count && tpl.ids[i] === id && tpl.values[i] === value) {
-      const from = i === 0 ? 0 : tpl.ends[i - 1];
-      if (from !== this.runTo) {
-        this.flushRun();
-        this.runFrom = from;
-      }
-      this.runTo = tpl.ends[i];
-      return true;
-    }
-    this.flushRun();
-    this.changed = true;
-    return false;
-  }
-
-  /** Closes the current item (written or pending). */
-  private done(): void {
-    this.nextEnds[this.item++] = this.w.pos - this.spanStart + (this.runTo - this.runFrom);
-  }
-
-  private flushRun(): void {
-    if (this.runTo !== this.runFrom) {
-      this.w.bytes(this.tpl.bytes.subarray(this.runFrom, this.runTo));
-    }
-    this.runFrom = this.runTo = 0;
-  }
-
-  private endTemplate(): void {
-    this.flushRun();
-    const tpl = this.tpl;
-    if (!this.changed && this.item === tpl.count) return;
-    // this span becomes the template: its bytes and items
+  private writeItems(n: number, tpl: SpanTemplate): void {
     const w = this.w;
-    const length = w.pos - this.spanStart;
-    if (tpl.bytes.length < length) tpl.bytes = new Uint8Array(Math.max(length, tpl.bytes.length * 2));
-    tpl.bytes.set(w.buf.subarray(this.spanStart, w.pos));
-    const ids = tpl.ids;
-    const values = tpl.values;
-    const ends = tpl.ends;
-    tpl.ids = this.nextIds;
-    tpl.values = this.nextValues;
-    tpl.ends = this.nextEnds;
-    tpl.count = this.item;
-    this.nextIds = ids;
-    this.nextValues = values;
-    this.nextEnds = ends;
+    const ids = this.ids;
+    const values = this.values;
+    const ends = this.ends;
+    const tplIds = tpl.ids;
+    const tplValues = tpl.values;
+    const tplEnds = tpl.ends;
+    const count = tpl.count;
+    const at = tpl.at;
+    const spanStart = w.pos;
+    let runFrom = 0;
+    let runTo = 0;
+    let changed = n !== count;
+    for (let i = 0; i < n; i++) {
+      if (i < count && tplIds[i] === ids[i] && tplValues[i] === values[i]) {
+        const from = i === 0 ? 0 : tplEnds[i - 1];
+        if (from !== runTo) {
+          if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
+          runFrom = from;
+        }
+        runTo = tplEnds[i];
+      } else {
+        if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
+        runFrom = runTo = 0;
+        changed = true;
+        this.writeItem(this.kinds[i], ids[i], values[i]);
+      }
+      ends[i] = w.pos - spanStart + (runTo - runFrom);
+    }
+    if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
+    if (!changed) return;
+    // this span becomes the template: swap the item arrays
+    tpl.at = spanStart;
+    tpl.count = n;
+    tpl.ids = ids;
+    tpl.values = values;
+    tpl.ends = ends;
+    this.ids = tplIds;
+    this.values = tplValues;
+    this.ends = tplEnds;
+  }
+
+  private writeItem(kind: number, id: unknown, value: unknown): void {
+    const w = this.w;
+    switch (kind) {
+      case HEAD: {
+        const count = value as number;
+        w.byte(count >= 0 ? 0x8c : 0x8b); // fixmap of 12 fields, 11 without `type`
+        w.bytes(K_META);
+        w.mapHeader(count >= 0 ? count : -1 - count);
+        break;
+      }
+      case META: this.metaPair(id as KeyInfo, value as string); break;
+      case META_BLOCK: this.block(id as TagBlock, false); break;
+      case CHUNK_TAG:
+        this.string(id as string);
+        this.string(value as string);
+        break;
+      case METRICS_HEAD:
+        w.bytes(K_METRICS);
+        w.mapHeader(value as number);
+        break;
+      case METRIC: this.metricPair(id as KeyInfo, value as number); break;
+      case METRIC_BLOCK: this.block(id as TagBlock, true); break;
+      default:
+        w.bytes(id as Uint8Array);
+        this.string(value as string);
+    }
   }
 
   // ---- items written afresh ----
 
-  /** ids, `error` and the `start` key in one reservation (their sizes are fixed). */
-  private writeTail(traceId: string, spanId: string, parentId: string, error: number): void {
+  /** ids, `error`, `start` and `duration`: the tail block copied, then the per-span values written into it. */
+  private writeTail(traceId: string, spanId: string, parentId: string, error: number, start: readonly [number, number], durationNs: number): void {
     const w = this.w;
-    w.reserve(TAIL_MAX);
-    const b = w.buf;
-    let p = put(b, w.pos, K_TRACE_ID_U64);
     if (traceId !== this.lastTraceId) {
-      // every span of a chunk repeats the trace id: decode its low 64 bits once
-      writeHex64(this.lastTraceIdBytes, 0, traceId, 16);
+      writeHex64(this.childTail.bytes, this.childTail.traceAt, traceId, 16);
+      writeHex64(this.rootTail.bytes, this.rootTail.traceAt, traceId, 16);
       this.lastTraceId = traceId;
     }
-    const id = this.lastTraceIdBytes;
-    for (let i = 0; i < 8; i++) b[p++] = id[i];
-    p = put(b, p, K_SPAN_ID_U64);
-    p = writeHex64(b, p, spanId, 0);
+    let tail = this.rootTail;
     if (parentId) {
-      p = put(b, p, K_PARENT_ID_U64);
-      p = writeHex64(b, p, parentId, 0);
-    } else {
-      p = put(b, p, K_PARENT_ID);
-      b[p++] = 0;
+      tail = this.childTail;
+      if (parentId !== this.lastParentId) {
+        writeHex64(tail.bytes, tail.parentAt, parentId, 0);
+        this.lastParentId = parentId;
+      }
     }
-    p = put(b, p, K_ERROR);
-    b[p++] = error;
-    w.pos = put(b, p, K_START);
+    const bytes = tail.bytes;
+    w.reserve(bytes.length + 9);
+    const b = w.buf;
+    const p = w.pos;
+    b.set(bytes, p);
+    writeHex64(b, p + tail.spanAt, spanId, 0);
+    b[p + tail.errorAt] = error;
+    hrTimeNanosAt(b, p + tail.startAt, start);
+    w.pos = p + bytes.length;
+    w.uint(durationNs);
   }
 
   private metaPair(key: KeyInfo, value: string): void {

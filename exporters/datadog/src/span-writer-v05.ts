@@ -113,8 +113,7 @@ export class V05SpanWriter implements ChunkEncoder {
     const sem = mapper.sem;
     sem.reset();
     tags.clear();
-    const attributes = span.attributes;
-    routeAttributesTo(attributes, Object.keys(attributes), sem, this.keys, tags);
+    routeAttributesTo(span.attributes, sem, this.keys, tags);
     const f = mapper.completeSpan(span, trace, res, block, tags);
 
     const w = this.w;

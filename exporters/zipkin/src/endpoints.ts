@@ -53,62 +53,65 @@ function setIp(endpoint: ZipkinEndpoint, value: unknown): boolean {
   return true;
 }
 
+function isIp(value: unknown): boolean {
+  return typeof value === 'string' && (isIPv4(value) || isIPv6(value));
+}
+
 function toPort(value: unknown): number | undefined {
   const n = typeof value === 'string' ? Number(value) : value;
   return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 65535 ? n : undefined;
 }
 
-/** Best candidate per field, found in one pass over the attributes present (not ~20 lookups of absent keys). */
-class Candidates {
-  service: string | undefined;
-  serviceAt = 99;
-  ips: [number, AttributeValue][] = [];
-  ports: [number, AttributeValue][] = [];
-  clientAddress: AttributeValue | undefined;
-  serverPort: AttributeValue | undefined;
-}
-
+/**
+ * One pass over the attributes present (not ~20 lookups of absent keys), keeping per field the best-ranked candidate
+ * that is usable (a valid IP literal, a valid port): the same result as trying them in rank order, without sorting
+ * or allocating.
+ */
 export function remoteEndpoint(kind: SpanKind, attributes: Attributes): ZipkinEndpoint | undefined {
   const outgoing = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER;
-  const c = new Candidates();
+  let service: string | undefined;
+  let serviceAt = 99;
+  let ip: string | undefined;
+  let ipAt = 99;
+  let port: number | undefined;
+  let portAt = 99;
+  let clientAddress: AttributeValue | undefined;
+  let serverPort: AttributeValue | undefined;
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined) continue;
     const s = serviceRank(key);
-    if (s >= 0 && s < c.serviceAt && (s === 0 || outgoing)) {
+    if (s >= 0 && s < serviceAt && (s === 0 || outgoing)) {
       const name = attributeToTag(value);
       if (name) {
-        c.service = name;
-        c.serviceAt = s;
+        service = name;
+        serviceAt = s;
       }
     }
     const i = ipRank(key);
-    if (i >= 0) c.ips.push([i, value]);
-    const p = portRank(key);
-    if (p >= 0) c.ports.push([p, value]);
-    if (key === 'client.address') c.clientAddress = value;
-    else if (key === 'server.port') c.serverPort = value;
-  }
-  const endpoint: ZipkinEndpoint = {};
-  if (c.service !== undefined) endpoint.serviceName = c.service;
-  if (c.ips.length > 1) c.ips.sort((a, b) => a[0] - b[0]);
-  for (const [, value] of c.ips) if (setIp(endpoint, value)) break;
-  if (endpoint.ipv4 === undefined && endpoint.ipv6 === undefined && kind === SpanKind.SERVER) setIp(endpoint, c.clientAddress);
-  if (c.ports.length > 1) c.ports.sort((a, b) => a[0] - b[0]);
-  for (const [, value] of c.ports) {
-    const p = toPort(value);
-    if (p !== undefined) {
-      endpoint.port = p;
-      break;
+    if (i >= 0 && i < ipAt && isIp(value)) {
+      ip = value as string;
+      ipAt = i;
     }
+    const p = portRank(key);
+    if (p >= 0 && p < portAt) {
+      const n = toPort(value);
+      if (n !== undefined) {
+        port = n;
+        portAt = p;
+      }
+    }
+    if (key === 'client.address') clientAddress = value;
+    else if (key === 'server.port') serverPort = value;
   }
-  if (endpoint.port === undefined && outgoing) {
-    const p = toPort(c.serverPort);
-    if (p !== undefined) endpoint.port = p;
-  }
-  return endpoint.serviceName !== undefined || endpoint.ipv4 !== undefined || endpoint.ipv6 !== undefined || endpoint.port !== undefined
-    ? endpoint
-    : undefined;
+  if (ip === undefined && kind === SpanKind.SERVER && isIp(clientAddress)) ip = clientAddress as string;
+  if (port === undefined && outgoing) port = toPort(serverPort);
+  if (service === undefined && ip === undefined && port === undefined) return undefined;
+  const endpoint: ZipkinEndpoint = {};
+  if (service !== undefined) endpoint.serviceName = service;
+  if (ip !== undefined) setIp(endpoint, ip);
+  if (port !== undefined) endpoint.port = port;
+  return endpoint;
 }
 
 /** The local endpoint: the service name plus, when instrumentation recorded them, the host's IP and port. */

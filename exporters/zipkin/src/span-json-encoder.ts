@@ -1,220 +1,45 @@
-import { SpanStatusCode, type Attributes, type AttributeValue } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
+import { SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { localEndpoint, remoteEndpoint } from './endpoints';
-import { jsonString, KeyFragments, needsEscape } from './json-text';
+import * as endpoints from './endpoints';
+import * as fragments from './json-fragments';
+import type { BatchFragments } from './json-fragments';
+import * as text from './json-text';
 import type { ZipkinEndpoint } from './model';
-import { annotationValue, compactTraceId, consumedByEndpoint, DEBUG_ATTRIBUTE, DEFAULT_RESOURCE_TAGS, KINDS, lowerHex, type ZipkinMappingOptions } from './span-to-zipkin';
-import { attributeToTag } from './tag-value';
-import { durationMicros, hrTimeToMicros, hrTimeToMicrosText } from './time';
+import * as mapping from './span-to-zipkin';
+import type { ZipkinMappingOptions } from './span-to-zipkin';
+import * as tagKeys from './tag-keys';
+import * as tagValue from './tag-value';
+import * as time from './time';
+
+// Imported functions and constants used per span or per tag are bound once to local constants: tsx, which runs the
+// tests and benchmarks from source, compiles each use of an imported name into a chain of getters that cost this
+// hot path ~15% (the compiled dist/ is unaffected either way).
+const { localEndpoint, remoteEndpoint } = endpoints;
+const { endpointJson, idLiteral, KIND_JSON } = fragments;
+const { jsonString } = text;
+const { annotationValue, consumedByEndpoint, DEBUG_ATTRIBUTE } = mapping;
+const { ENDPOINT_TAG, PLAIN, shadowed, TAGS_OPEN, tagKey } = tagKeys;
+const { attributeToTag } = tagValue;
+const { hrTimeToMicrosText } = time;
 
 /**
- * OTel spans straight to Zipkin v2 JSON, with the mapping of `spanToZipkin` and byte-identical output to
- * `encodeJsonV2(spans.map(spanToZipkin))` (property-tested), but built as one JS string: V8 appends strings by
- * reference, most values need no escaping (one regex test), fragments that repeat (keys, the resource's local
- * endpoint and tags, the scope's tags, a trace's id) are built once, and a single native UTF-8 conversion ends it.
+ * OTel spans straight to Zipkin v2 JSON with the mapping of `spanToZipkin`, byte-identical to the model path
+ * `encodeJsonV2(spans.map(spanToZipkin))` (property-tested; integer-like tag keys aside, which a JS object reorders),
+ * but built as one JS string per span: V8 concatenates by reference, most values need no escaping (one regex test),
+ * fragments that repeat (keys, values, the resource's endpoint and tags, the scope's tags, ids, names) are built
+ * once, and one native UTF-8 write per span ends it.
  */
-
-const TAGS_OPEN = ',"tags":{';
-
-// How an attribute key interacts with the tags the mapping writes itself (see `writeTags`).
-const PLAIN = 0;
-const DEBUG = 1;
-const STATUS_CODE = 2;
-const ERROR = 3;
-const SCOPE_NAME = 4;
-const SCOPE_VERSION = 5;
-const LIBRARY_NAME = 6;
-const LIBRARY_VERSION = 7;
-const DROPPED_ATTRIBUTES = 8;
-const DROPPED_EVENTS = 9;
-const DROPPED_LINKS = 10;
-/** `peer.service`, `net.peer.*`, `net.host.*`: dropped when an endpoint already carries the value. */
-const ENDPOINT_TAG = 11;
-
-function roleOf(key: string): number {
-  switch (key) {
-    case DEBUG_ATTRIBUTE: return DEBUG;
-    case 'otel.status_code': return STATUS_CODE;
-    case 'error': return ERROR;
-    case 'otel.scope.name': return SCOPE_NAME;
-    case 'otel.scope.version': return SCOPE_VERSION;
-    case 'otel.library.name': return LIBRARY_NAME;
-    case 'otel.library.version': return LIBRARY_VERSION;
-    case 'otel.dropped_attributes_count': return DROPPED_ATTRIBUTES;
-    case 'otel.dropped_events_count': return DROPPED_EVENTS;
-    case 'otel.dropped_links_count': return DROPPED_LINKS;
-    case 'peer.service': case 'net.peer.ip': case 'net.peer.port': case 'net.host.ip': case 'net.host.port': return ENDPOINT_TAG;
-    default: return PLAIN;
-  }
-}
-
-/** Values longer than this are not memoised, so that the memo never pins large strings. */
-const MAX_MEMO_LENGTH = 256;
-
-/** What the encoder keeps per attribute key: its role, its JSON fragments, and its last value's tag. */
-class TagKey {
-  readonly role: number;
-  /** `"key":` */
-  readonly prefix: string;
-  /** `,"key":` */
-  private readonly next: string;
-  /** `,"key":"`, for values that need no escaping */
-  private readonly nextQuoted: string;
-  /**
-   * Attribute values repeat from span to span (method, host, port, db system…): the last primitive value's tag,
-   * reused as one piece, saves rebuilding (and later flattening) it.
-   */
-  private lastValue: string | number | boolean | undefined;
-  private lastTag = '';
-
-  constructor(key: string, prefix: string) {
-    this.role = roleOf(key);
-    this.prefix = prefix;
-    this.next = `,${prefix}`;
-    this.nextQuoted = `,${prefix}"`;
-  }
-
-  /** `,"key":"value"` */
-  tag(value: AttributeValue): string {
-    if (value === this.lastValue) return this.lastTag;
-    let tag: string;
-    if (typeof value === 'string') {
-      tag = needsEscape(value) ? this.next + JSON.stringify(value) : `${this.nextQuoted}${value}"`;
-      if (value.length > MAX_MEMO_LENGTH) return tag;
-    } else if (typeof value === 'number' || typeof value === 'boolean') {
-      tag = `${this.nextQuoted}${value}"`;
-    } else return this.next + jsonString(attributeToTag(value) as string);
-    this.lastValue = value;
-    this.lastTag = tag;
-    return tag;
-  }
-
-  /** `,"tags":{"key":"value"`, for a span's first tag */
-  firstTag(value: AttributeValue): string {
-    return TAGS_OPEN + this.prefix + jsonString(attributeToTag(value) as string);
-  }
-}
-
-const KEYS = new KeyFragments<TagKey>((key, prefix) => new TagKey(key, prefix));
-
-function endpointJson(e: ZipkinEndpoint): string {
-  let json = '';
-  if (e.serviceName !== undefined) json += `,"serviceName":${jsonString(e.serviceName)}`;
-  if (e.ipv4 !== undefined) json += `,"ipv4":${jsonString(e.ipv4)}`;
-  if (e.ipv6 !== undefined) json += `,"ipv6":${jsonString(e.ipv6)}`;
-  if (e.port !== undefined) json += `,"port":${e.port}`;
-  return json === '' ? '{}' : `{${json.slice(1)}}`;
-}
-
-/** What every span of one resource shares. */
-class ResourceFragments {
-  readonly serviceName: string;
-  /** `,"localEndpoint":{…}` for spans without `net.host.*` attributes. */
-  readonly localEndpoint: string;
-  readonly tagKeys: string[] = [];
-  readonly tagPairs: string[] = [];
-  /** All resource tags, comma-separated, for spans that override none of them. */
-  readonly allTags: string;
-
-  constructor(resource: Resource, options: ZipkinMappingOptions) {
-    const attributes = resource.attributes;
-    const service = attributes['service.name'];
-    this.serviceName = typeof service === 'string' && service !== '' ? service : options.defaultServiceName ?? 'unknown_service';
-    this.localEndpoint = `,"localEndpoint":{"serviceName":${jsonString(this.serviceName)}}`;
-    const keys = options.resourceTags ?? DEFAULT_RESOURCE_TAGS;
-    for (let i = 0; i < keys.length; i++) {
-      const tag = attributeToTag(attributes[keys[i]]);
-      if (tag === undefined) continue;
-      this.tagKeys.push(keys[i]);
-      this.tagPairs.push(`${KEYS.get(keys[i]).prefix}${jsonString(tag)}`);
-    }
-    this.allTags = this.tagPairs.join(',');
-  }
-}
-
-/** `"otel.scope.name":…` and friends for one instrumentation scope ('' when it has no name). */
-function scopeTags(scope: InstrumentationScope, legacy: boolean): string {
-  if (!scope.name) return '';
-  const name = jsonString(scope.name);
-  const version = scope.version ? jsonString(scope.version) : undefined;
-  let json = `"otel.scope.name":${name}`;
-  if (version !== undefined) json += `,"otel.scope.version":${version}`;
-  if (legacy) {
-    json += `,"otel.library.name":${name}`;
-    if (version !== undefined) json += `,"otel.library.version":${version}`;
-  }
-  return json;
-}
-
-/** Per-call memo of the last resource, scope and trace seen: a batch usually has one resource and few of each. */
-class BatchFragments {
-  private resource: Resource | undefined;
-  private resourceFragments: ResourceFragments | undefined;
-  private scope: InstrumentationScope | undefined;
-  private scopeJson = '';
-  private traceId: string | undefined;
-  private traceHead = '';
-
-  constructor(private readonly options: ZipkinMappingOptions) {}
-
-  forResource(resource: Resource): ResourceFragments {
-    if (resource !== this.resource || this.resourceFragments === undefined) {
-      this.resource = resource;
-      this.resourceFragments = new ResourceFragments(resource, this.options);
-    }
-    return this.resourceFragments;
-  }
-
-  forScope(scope: InstrumentationScope): string {
-    if (scope !== this.scope) {
-      this.scope = scope;
-      this.scopeJson = scopeTags(scope, this.options.legacyScopeTags === true);
-    }
-    return this.scopeJson;
-  }
-
-  /** `{"traceId":"…","id":` */
-  head(traceId: string): string {
-    if (traceId !== this.traceId) {
-      this.traceId = traceId;
-      this.traceHead = `{"traceId":${jsonString(compactTraceId(traceId))},"id":`;
-    }
-    return this.traceHead;
-  }
-}
-
-/** True when the attribute must not become a tag because the mapping writes that key itself. */
-function shadowed(role: number, span: ReadableSpan, droppedLinks: number, legacy: boolean): boolean {
-  switch (role) {
-    case DEBUG: return true;
-    case STATUS_CODE: return span.status.code !== SpanStatusCode.UNSET;
-    case ERROR: return span.status.code === SpanStatusCode.ERROR;
-    case SCOPE_NAME: return !!span.instrumentationScope.name;
-    case SCOPE_VERSION: return !!(span.instrumentationScope.name && span.instrumentationScope.version);
-    case LIBRARY_NAME: return legacy && !!span.instrumentationScope.name;
-    case LIBRARY_VERSION: return legacy && !!(span.instrumentationScope.name && span.instrumentationScope.version);
-    case DROPPED_ATTRIBUTES: return span.droppedAttributesCount > 0;
-    case DROPPED_EVENTS: return span.droppedEventsCount > 0;
-    case DROPPED_LINKS: return droppedLinks > 0;
-    default: return false;
-  }
-}
 
 function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMappingOptions): string {
   const ctx = span.spanContext();
   const attributes: Attributes = span.attributes;
   const resource = batch.forResource(span.resource);
 
-  let out = batch.head(ctx.traceId) + jsonString(lowerHex(ctx.spanId));
+  let out = batch.head(ctx.traceId) + idLiteral(ctx.spanId);
   const parent = span.parentSpanContext?.spanId;
-  if (parent) out += `,"parentId":${jsonString(lowerHex(parent))}`;
-  if (span.name !== undefined) out += `,"name":${jsonString(span.name)}`;
-  const kind = KINDS[span.kind];
-  if (kind !== undefined) out += `,"kind":"${kind}"`;
-  const start = span.startTime;
-  out += `,"timestamp":${hrTimeToMicrosText(start)},"duration":${durationMicros(hrTimeToMicros(start), span.endTime)}`;
+  if (parent) out += batch.parent(parent);
+  if (span.name !== undefined) out += batch.name(span.name);
+  out += (KIND_JSON[span.kind] ?? '') + batch.timing(span.startTime, span.endTime);
   const debug = attributes[DEBUG_ATTRIBUTE];
   if (debug === true || debug === 'true') out += ',"debug":true';
 
@@ -225,7 +50,7 @@ function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMapp
     out += `,"localEndpoint":${endpointJson(local)}`;
   }
   const remote = remoteEndpoint(span.kind, attributes);
-  if (remote !== undefined) out += `,"remoteEndpoint":${endpointJson(remote)}`;
+  if (remote !== undefined) out += batch.remoteEndpoint(remote);
 
   const events = span.events;
   if (events.length > 0) {
@@ -258,7 +83,7 @@ function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMapp
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    const info = KEYS.get(key);
+    const info = tagKey(key);
     if (info.role !== PLAIN) {
       if (info.role === ENDPOINT_TAG) {
         local ??= localEndpoint(resource.serviceName, attributes);
@@ -298,13 +123,16 @@ function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMapp
   return first ? `${out}}` : `${out}}}`;
 }
 
+/** Bytes per span of the previous batch, to size the next buffer right the first time. */
+let expectedSpanBytes = 1024;
+
 /**
- * Zipkin v2 JSON list of the spans, as UTF-8 bytes. Each span's string goes into the buffer on its own: converting
- * one batch-sized rope would first flatten tens of thousands of small pieces into a copy.
+ * Zipkin v2 JSON list of the spans, as UTF-8 bytes. Each span's string is written on its own: converting one
+ * batch-sized rope would first flatten tens of thousands of small pieces into a copy.
  */
 export function encodeSpansJsonV2(spans: readonly ReadableSpan[], options: ZipkinMappingOptions = {}): Buffer {
-  const batch = new BatchFragments(options);
-  let buffer = Buffer.allocUnsafe(spans.length * 1024 + 2);
+  const batch = new fragments.BatchFragments(options);
+  let buffer = Buffer.allocUnsafe(Math.ceil(spans.length * expectedSpanBytes * 1.125) + 4096);
   buffer[0] = 0x5b;
   let pos = 1;
   for (let i = 0; i < spans.length; i++) {
@@ -319,5 +147,7 @@ export function encodeSpansJsonV2(spans: readonly ReadableSpan[], options: Zipki
     pos += buffer.write(json, pos, 'utf8');
   }
   buffer[pos++] = 0x5d;
-  return buffer.subarray(0, pos);
+  if (spans.length > 0) expectedSpanBytes = Math.min(65536, Math.max(64, pos / spans.length));
+  // A body may wait in a retry queue: it must not pin much more memory than its own size.
+  return pos < buffer.length * 0.75 ? Buffer.from(buffer.subarray(0, pos)) : buffer.subarray(0, pos);
 }

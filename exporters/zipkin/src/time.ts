@@ -21,16 +21,23 @@ export function microsToHrTime(micros: number): HrTime {
   return [seconds, (micros - seconds * 1_000_000) * 1000];
 }
 
-/**
- * `String(hrTimeToMicros(time))`, built from the seconds' and the microseconds' digits: a 16-digit double costs
- * V8 a slow float-to-text conversion, the parts are cheap. Falls back for times outside the plain epoch range.
- */
-export function hrTimeToMicrosText(time: HrTime): string {
+/** True for an HrTime whose microseconds are `${time[0]}${microsOfSecondText(time[1])}` (any SDK timestamp). */
+export function isPlainEpochTime(time: HrTime): boolean {
   const seconds = time[0];
   const nanos = time[1];
-  if (seconds >= 1 && seconds <= 4_000_000_000 && nanos >= 0 && nanos < 1_000_000_000 && Number.isInteger(seconds)) {
-    // 1_000_000 + µs has 7 digits; dropping the leading 1 zero-pads the microseconds to 6.
-    return `${seconds}${String(1_000_000 + Math.floor(nanos / 1000)).slice(1)}`;
-  }
-  return String(hrTimeToMicros(time));
+  return seconds >= 1 && seconds <= 4_000_000_000 && nanos >= 0 && nanos < 1_000_000_000 && Number.isInteger(seconds);
+}
+
+/** The microseconds within the second, zero-padded to 6 digits. */
+export function microsOfSecondText(nanos: number): string {
+  // 1_000_000 + µs has 7 digits; dropping the leading 1 zero-pads the microseconds to 6.
+  return String(1_000_000 + Math.floor(nanos / 1000)).slice(1);
+}
+
+/**
+ * `String(hrTimeToMicros(time))`, built from the seconds' and the microseconds' digits: a 16-digit double costs
+ * V8 a slow float-to-text conversion, the parts are cheap.
+ */
+export function hrTimeToMicrosText(time: HrTime): string {
+  return isPlainEpochTime(time) ? `${time[0]}${microsOfSecondText(time[1])}` : String(hrTimeToMicros(time));
 }

@@ -1,7 +1,8 @@
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { DiagSummary, formatCounts, type SummarySource } from './diag-summary';
+import { DiagSummary, type SummarySource } from './diag-summary';
+import { describeExporterDelta } from './exporter-summary';
 import { backoffMillis, classifyError, classifyStatus, resolveRetryOptions, type Outcome, type ResolvedRetryOptions, type RetryOptions } from './retry-policy';
 import { StatsCounters } from './stats';
 import type {
@@ -337,25 +338,9 @@ export class RetryingExporter implements PolytraceExporter {
 
   private describeSinceLastSummary(): { line: string; lossy: boolean } | undefined {
     const now = this.stats.snapshot();
-    const last = this.lastSummary;
-    if (
-      now.spansExported === last.spansExported &&
-      now.spansDropped === last.spansDropped &&
-      now.requestsSent === last.requestsSent
-    ) {
-      return undefined;
-    }
-    this.lastSummary = now;
-    const droppedDelta: Record<string, number> = {};
-    for (const key of Object.keys(now.dropped) as DropReason[]) droppedDelta[key] = now.dropped[key] - last.dropped[key];
-    const lossy = now.spansDropped > last.spansDropped;
-    const line =
-      `polytrace ${this.name} exporter: +${now.spansExported - last.spansExported} spans exported ` +
-      `(+${now.bytesSent - last.bytesSent} bytes, +${now.requestsSent - last.requestsSent} requests, ` +
-      `+${now.requestsFailed - last.requestsFailed} failed, +${now.spansRetried - last.spansRetried} span retries)` +
-      (lossy ? `, +${now.spansDropped - last.spansDropped} spans DROPPED (${formatCounts(droppedDelta)})` : '') +
-      `; totals: exported=${now.spansExported} dropped=${now.spansDropped} inFlightBytes=${now.bytesInFlight}`;
-    return { line, lossy };
+    const summary = describeExporterDelta(this.name, this.lastSummary, now);
+    if (summary !== undefined) this.lastSummary = now;
+    return summary;
   }
 }
 

@@ -113,7 +113,17 @@ export class MultiStylePropagator implements TextMapPropagator {
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
     // One style: nothing to merge, so stay out of its way.
-    if (this.extractors.length === 1) return safeExtract(this.extractors[0].propagator, context, carrier, getter);
+    if (this.extractors.length === 1) {
+      const only = this.extractors[0];
+      if (only.direct === undefined) return safeExtract(only.propagator, context, carrier, getter);
+      let spanContext: SpanContext | undefined;
+      try {
+        spanContext = only.direct.extractSpanContext(carrier, getter);
+      } catch {
+        return context;
+      }
+      return spanContext === undefined ? context : trace.setSpanContext(context, spanContext);
+    }
     let incoming: SpanContext | undefined | null = null; // looked up only if a foreign style needs it
     let first: Candidate | undefined;
     let merged: SpanContext | undefined;

@@ -81,7 +81,7 @@ export class DatadogPropagator implements TextMapPropagator {
     const pieces = piecesFor(spanContext);
     const traceId = spanContext.traceId;
     setter.set(carrier, DATADOG_HEADERS.traceId, lowTraceIdToDecimal(traceId));
-    setter.set(carrier, DATADOG_HEADERS.parentId, hexIdToDecimal(spanContext.spanId));
+    setter.set(carrier, DATADOG_HEADERS.parentId, spanIdToDecimal(spanContext.spanId));
     setter.set(carrier, DATADOG_HEADERS.samplingPriority, pieces.priority);
     if (pieces.origin !== undefined) setter.set(carrier, DATADOG_HEADERS.origin, pieces.origin);
     if (pieces.tags === null || this.tagsMaxLength === 0) return; // one invalid tag: no header at all
@@ -180,6 +180,19 @@ function hasPropagatedTags(tags: Record<string, string>): boolean {
 // Every span of a trace shares the trace id: remember the last conversion.
 let lastTraceId = '';
 let lastTraceIdDecimal = '';
+
+// Like dd-trace's Identifier, which caches its decimal string: a span injected into several carriers
+// (retries, fan-out through one client span) converts once.
+let lastSpanId = '';
+let lastSpanIdDecimal = '';
+
+function spanIdToDecimal(spanId: string): string {
+  if (spanId !== lastSpanId) {
+    lastSpanIdDecimal = hexIdToDecimal(spanId);
+    lastSpanId = spanId;
+  }
+  return lastSpanIdDecimal;
+}
 
 function lowTraceIdToDecimal(traceId: string): string {
   if (traceId !== lastTraceId) {

@@ -20,7 +20,8 @@ export function bindMessageContext(message: IncomingMessage | ServerResponse, ct
 export function wrapMessageEmit(original: Emit): Emit {
   return function emit(this: Message, event: string | symbol, ...args: unknown[]): boolean {
     const ctx = this[CONTEXT];
-    if (ctx === undefined) return original.call(this, event, ...args);
+    // most events of a request have no listener at all: entering the context would only cost
+    if (ctx === undefined || this.listenerCount(event) === 0) return original.call(this, event, ...args);
     return context.with(ctx, original, this, event, ...args);
   };
 }
