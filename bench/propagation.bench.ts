@@ -130,6 +130,18 @@ function cases(): Case[] {
       peer: () => tracer.inject(ddSpan, 'http_headers', {}),
     },
   ];
+  // The same, rotating through 4096 distinct spans: nothing per-span is memoised on our side (dd-trace's
+  // Identifier keeps its decimal strings, so after the first round it injects from its caches).
+  const POOL = 4096;
+  const ddSpans = Array.from({ length: POOL }, () => tracer.startSpan('bench'));
+  const locals = Array.from({ length: POOL }, (_, i) =>
+    trace.setSpanContext(extracted, { ...remote, spanId: (0x1000000000000n + BigInt(i) * 7919n).toString(16).padStart(16, '0'), isRemote: false }));
+  let next = 0;
+  list.push({
+    name: 'datadog,tracecontext,baggage inject, 4096 spans', peerName: 'dd-trace tracer.inject (default styles)',
+    ours: () => composite.inject(locals[next++ & (POOL - 1)], {}, defaultTextMapSetter),
+    peer: () => tracer.inject(ddSpans[next++ & (POOL - 1)], 'http_headers', {}),
+  });
   const datadog = ours('datadog');
   list.push(
     {

@@ -95,6 +95,15 @@ export class KeyTable {
   }
 }
 
+/**
+ * The attribute keys of the previous span of a shape, in order, with their infos: spans of one shape mostly
+ * carry the same keys in the same order, so routing compares pointers instead of looking keys up.
+ */
+export class KeyPlan {
+  readonly keys: string[] = [];
+  readonly infos: KeyInfo[] = [];
+}
+
 /** Where routed attributes go: a payload writer. */
 export interface AttributeWriter {
   metaTag(key: KeyInfo, value: string): void;
@@ -107,13 +116,23 @@ export interface AttributeWriter {
  * (`http.status_code` stays a string tag, NaN/±Infinity become strings), semantic attributes recorded in `sem`
  * and reserved ones kept out of the tags.
  */
-export function routeAttributesTo(attributes: Attributes, sem: Semantics, table: KeyTable, out: AttributeWriter): void {
+export function routeAttributesTo(attributes: Attributes, sem: Semantics, table: KeyTable, plan: KeyPlan, out: AttributeWriter): void {
+  const planKeys = plan.keys;
+  const planInfos = plan.infos;
+  let j = 0;
   // for-in, not Object.keys: over the SDK's fast-mode attribute objects V8 turns `attributes[key]` into a
   // field load by index here (measured ~3x faster than Object.keys + keyed loads, and no array per span)
   for (const key in attributes) {
+    let info: KeyInfo;
+    if (j < planKeys.length && planKeys[j] === key) info = planInfos[j];
+    else {
+      info = table.get(key);
+      planKeys[j] = key;
+      planInfos[j] = info;
+    }
+    j++;
     const value = attributes[key];
     if (value === undefined || value === null) continue;
-    const info = table.get(key);
     const slot = info.slot;
     if (slot >= 0 && assignSlot(sem, slot, value)) continue;
     if (typeof value === 'string') out.metaTag(info, value.length > MAX_VALUE ? truncateMetaValue(value) : value);

@@ -26,11 +26,6 @@ export interface ChunkEncoder {
   readonly chunkCount: number;
 }
 
-const NS_HI_FACTOR = 0x3b9a; // 1e9 = 0x3b9aca00, split in 16-bit halves for exact 64-bit arithmetic
-const NS_LO_FACTOR = 0xca00;
-const TWO_16 = 0x10000;
-const TWO_32 = 0x100000000;
-
 /** Writes `sec * 1e9 + nanos` as uint64 exactly (the value exceeds 2^53, so doubles cannot hold it). */
 export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime | readonly [number, number]): void {
   w.reserve(9);
@@ -40,15 +35,14 @@ export function writeHrTimeNanos(w: MsgpackWriter, t: HrTime | readonly [number,
 
 /** The 8 big-endian bytes of `sec * 1e9 + nanos` at `b[p]` (room reserved by the caller); returns `p + 8`. */
 export function hrTimeNanosAt(b: Buffer, p: number, t: HrTime | readonly [number, number]): number {
-  const sec = t[0] >>> 0;
-  const nanos = t[1];
-  const sH = sec >>> 16;
-  const sL = sec & 0xffff;
-  const mid = sH * NS_LO_FACTOR + sL * NS_HI_FACTOR;
-  let lo = sL * NS_LO_FACTOR + (mid % TWO_16) * TWO_16 + nanos;
-  const carry = Math.floor(lo / TWO_32);
-  lo -= carry * TWO_32;
-  const hi = (sH * NS_HI_FACTOR + Math.floor(mid / TWO_16) + carry) >>> 0;
+  // sec * 1e9 = sec * 1953125 * 2^9, and sec * 1953125 < 2^53 is exact in a double: split it at bit 23 so that
+  // the low part times 2^9 plus the nanoseconds stays below 2^33, then carry into the high word.
+  const y = (t[0] >>> 0) * 1953125;
+  const yHigh = Math.floor(y / 0x800000);
+  const low = (y - yHigh * 0x800000) * 512 + t[1];
+  const carry = low >= 0x100000000 ? 1 : 0;
+  const hi = (yHigh + carry) >>> 0;
+  const lo = low - carry * 0x100000000;
   b[p] = hi >>> 24;
   b[p + 1] = (hi >>> 16) & 0xff;
   b[p + 2] = (hi >>> 8) & 0xff;

@@ -40,9 +40,10 @@ const joined = new Map<string, Map<string, string>>();
  * every span, and an identical object compares and hashes for free downstream.
  */
 function join(a: string, separator: string, b: string): string {
+  if (a.length + b.length > 256) return a + separator + b; // long ones are not worth the memory
   let byA = joined.get(a);
   if (byA === undefined) {
-    if (joined.size >= 256) joined.clear();
+    if (joined.size >= 64) joined.clear();
     byA = new Map();
     joined.set(a, byA);
   }
@@ -87,7 +88,7 @@ export function operationName(s: Semantics, kind: SpanKind): string {
     if (isClient) return 'http.client.request';
   }
   const db = dbSystem(s);
-  if (db && isClient) return join(normalizeTagValue(db), '.', 'query');
+  if (db && isClient) return dbSystemInfo(db).operation;
   const msgSystem = str(s.messagingSystem);
   const msgOp = str(s.messagingOperation) ?? str(s.messagingOperationType);
   if (msgSystem && msgOp && kind !== INTERNAL) return `${normalizeTagValue(msgSystem)}.${normalizeTagValue(msgOp)}`;
@@ -142,7 +143,7 @@ export function resourceName(s: Semantics, kind: SpanKind, spanName: string): st
   }
   const db = dbSystem(s);
   if (db) {
-    if (CACHE_SYSTEMS.has(normalizeTagValue(db))) {
+    if (dbSystemInfo(db).cache) {
       // dd-trace's redis/memcached resource is the command, not the serialised arguments.
       const op = str(s.dbOperationName) ?? str(s.dbOperation);
       if (op) return op;
@@ -164,6 +165,40 @@ const SQL_SYSTEMS = new Set([
 ]);
 const SAME_NAME_TYPES = new Set(['cassandra', 'redis', 'memcached', 'mongodb', 'elasticsearch', 'opensearch']);
 
+/** What a `db.system(.name)` value implies for naming, derived once per value. */
+interface DbSystemInfo {
+  /** §4.1: `<system>.query` */
+  readonly operation: string;
+  /** §4.3: `sql`, the system's own name, or `db` */
+  readonly type: string;
+  /** a cache (redis, memcached): its resource is the command */
+  readonly cache: boolean;
+}
+
+const dbSystemInfos = new Map<string, DbSystemInfo>();
+
+let lastDb = '';
+let lastDbInfo: DbSystemInfo | undefined;
+
+function dbSystemInfo(db: string): DbSystemInfo {
+  // naming asks up to three times per span, mostly for the same system as the span before
+  if (db === lastDb && lastDbInfo !== undefined) return lastDbInfo;
+  let info = dbSystemInfos.get(db);
+  if (info === undefined) {
+    const system = normalizeTagValue(db);
+    info = {
+      operation: `${system}.query`,
+      type: SQL_SYSTEMS.has(system) ? 'sql' : SAME_NAME_TYPES.has(system) ? system : 'db',
+      cache: CACHE_SYSTEMS.has(system),
+    };
+    if (dbSystemInfos.size >= 256) dbSystemInfos.clear();
+    dbSystemInfos.set(db, info);
+  }
+  lastDb = db;
+  lastDbInfo = info;
+  return info;
+}
+
 /** §4.3 `GetOTelSpanType`. */
 export function spanType(s: Semantics, kind: SpanKind): string {
   const explicit = str(s.spanType);
@@ -171,11 +206,7 @@ export function spanType(s: Semantics, kind: SpanKind): string {
   if (kind === SERVER) return 'web';
   if (kind === CLIENT) {
     const db = dbSystem(s);
-    if (!db) return 'http';
-    const system = normalizeTagValue(db);
-    if (SQL_SYSTEMS.has(system)) return 'sql';
-    if (SAME_NAME_TYPES.has(system)) return system;
-    return 'db';
+    return db ? dbSystemInfo(db).type : 'http';
   }
   return 'custom';
 }

@@ -8,15 +8,15 @@
  * points at a span in the payload being written and is valid for that payload only.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { routeAttributesTo as routeAttributesToFn, KeyTable, type KeyInfo } from './attribute-keys';
+import { routeAttributesTo as routeAttributesToFn, KeyInfo, KeyTable } from './attribute-keys';
 import * as chunkEncoder from './chunk-encoder';
 import type { ChunkEncoder } from './chunk-encoder';
 import { EncodedStrings, MAX_CACHED_STRING_LENGTH } from './encoded-strings';
 import { MsgpackWriter, writeHex64 as writeHex64Fn } from './msgpack-writer';
 import type { SpanMapper, TraceInfo } from './span-mapper';
 import { SpanTags } from './span-tags';
-import { SpanTemplate, SpanTemplates } from './span-template';
-import type { TagBlock } from './tag-block';
+import { SpanItems, SpanTemplates, type ItemEncoder } from './span-template';
+import { TagBlock } from './tag-block';
 
 // Bound once at load: per-span calls then skip module-namespace getters (CJS interop of the sources).
 const hrTimeNanosAt = chunkEncoder.hrTimeNanosAt;
@@ -78,25 +78,20 @@ class Tail {
   }
 }
 
-// Item kinds of a span (see span-template.ts). An item's identity is the tag's KeyInfo, the chunk tag's key,
-// the shared TagBlock, or the field's key bytes; the two map headers have only a value.
-const HEAD = 0;
-const META = 1;
-const META_BLOCK = 2;
-const CHUNK_TAG = 3;
-const METRICS_HEAD = 4;
-const METRIC = 5;
-const METRIC_BLOCK = 6;
-const FIELD = 7;
+// A span's items (see span-template.ts) are identified by the tag's KeyInfo (meta if its value is a string,
+// metrics if a number), the shared TagBlock, the chunk tag's key string, the field's key bytes, or one of these
+// two markers for the map headers.
+const HEAD = { item: 'map header, meta header' };
+const METRICS_HEAD = { item: 'metrics header' };
 const NONE: readonly string[] = [];
 
-export class V04SpanWriter implements ChunkEncoder {
+export class V04SpanWriter implements ChunkEncoder, ItemEncoder {
   private readonly w = new MsgpackWriter(1024 * 1024);
   private readonly mapper: SpanMapper;
   private readonly keys = new KeyTable();
   private readonly tags = new SpanTags(this.keys);
   private readonly strings = new EncodedStrings();
-  private readonly templates = new WeakMap<TagBlock, SpanTemplates>();
+  private readonly shapes = new WeakMap<TagBlock, SpanTemplates>();
   private chunks = 0;
   private chunkHeaderAt = 0;
   private chunkSpans = 0;
@@ -106,11 +101,7 @@ export class V04SpanWriter implements ChunkEncoder {
   private readonly rootTail = new Tail(false);
   private lastTraceId = '';
   private lastParentId = '';
-  // The current span's items, written by index (swapped with a template's when the span becomes one).
-  private readonly kinds: number[] = [];
-  private ids: unknown[] = [];
-  private values: unknown[] = [];
-  private ends: number[] = [];
+  private readonly items = new SpanItems();
   /** Changes whenever earlier payload bytes stop being there to copy from (new payload, rollback). */
   private generation = 0;
 
@@ -169,10 +160,11 @@ export class V04SpanWriter implements ChunkEncoder {
     this.chunkSpans++;
     const res = mapper.resourceOf(span);
     const block = mapper.sharedMetaBlock(res, span.kind, span.instrumentationScope?.name ?? '');
+    const shape = this.shape(block);
     const sem = mapper.sem;
     sem.reset();
     tags.clear();
-    routeAttributesTo(span.attributes, sem, this.keys, tags);
+    routeAttributesTo(span.attributes, sem, this.keys, shape.keyPlan, tags);
     const f = mapper.completeSpan(span, trace, res, block, tags);
     const chunkMeta = first ? trace.chunkMeta : NONE;
     const sharedMeta = f.sharedMeta;
@@ -181,142 +173,79 @@ export class V04SpanWriter implements ChunkEncoder {
     const metricCount = tags.metricCount + sharedMetrics.pairs;
 
     // the span as a list of items (see span-template.ts), then written against its template
-    const kinds = this.kinds;
-    const ids = this.ids;
-    const values = this.values;
-    kinds[0] = HEAD;
+    const ids = this.items.ids;
+    const values = this.items.values;
     ids[0] = HEAD;
     values[0] = f.type ? metaCount : -1 - metaCount;
     let n = 1;
     const metaKeys = tags.metaKeys;
     const metaValues = tags.metaValues;
     for (let i = 0; i < tags.metaCount; i++, n++) {
-      kinds[n] = META;
       ids[n] = metaKeys[i];
       values[n] = metaValues[i];
     }
-    kinds[n] = META_BLOCK;
     ids[n] = sharedMeta;
     values[n++] = sharedMeta;
     for (let i = 0; i < chunkMeta.length; i += 2, n++) {
-      kinds[n] = CHUNK_TAG;
       ids[n] = chunkMeta[i];
       values[n] = chunkMeta[i + 1];
     }
-    kinds[n] = METRICS_HEAD;
     ids[n] = METRICS_HEAD;
     values[n++] = metricCount;
     const metricKeys = tags.metricKeys;
     const metricValues = tags.metricValues;
     for (let i = 0; i < tags.metricCount; i++, n++) {
-      kinds[n] = METRIC;
       ids[n] = metricKeys[i];
       values[n] = metricValues[i];
     }
-    kinds[n] = METRIC_BLOCK;
     ids[n] = sharedMetrics;
     values[n++] = sharedMetrics;
-    kinds[n] = FIELD;
     ids[n] = K_NAME;
     values[n++] = f.name;
-    kinds[n] = FIELD;
     ids[n] = K_RESOURCE;
     values[n++] = f.resource;
-    kinds[n] = FIELD;
     ids[n] = K_SERVICE;
     values[n++] = f.service;
     if (f.type) {
-      kinds[n] = FIELD;
       ids[n] = K_TYPE;
       values[n++] = f.type;
     }
-    this.writeItems(n, this.template(block, f.resource));
+    this.items.writeAgainst(this.w, n, shape.select(f.resource, this.generation), this);
 
     this.writeTail(f.traceId, f.spanId, f.parentId, f.error, f.start, f.durationNs);
   }
 
-  private template(shape: TagBlock, resource: string): SpanTemplate {
-    let templates = this.templates.get(shape);
-    if (templates === undefined) {
-      templates = new SpanTemplates();
-      this.templates.set(shape, templates);
+  /** Per-shape state; a span's shape is its shared tag block (resource, scope and kind). */
+  private shape(block: TagBlock): SpanTemplates {
+    let shape = this.shapes.get(block);
+    if (shape === undefined) {
+      shape = new SpanTemplates();
+      this.shapes.set(block, shape);
     }
-    return templates.select(resource, this.generation);
+    return shape;
   }
 
-  /**
-   * Writes the `n` items gathered in kinds/ids/values: runs of items equal to the template's at the same
-   * position are copied from the template span's bytes in one go, the others are written afresh. If any
-   * differed, this span becomes the template. Plain locals in one loop: this runs for every item of every span.
-   */
-  private writeItems(n: number, tpl: SpanTemplate): void {
+  /** Writes one item afresh; its kind follows from its identity (see the item list in `writeSpan`). */
+  writeItem(id: unknown, value: unknown): void {
     const w = this.w;
-    const ids = this.ids;
-    const values = this.values;
-    const ends = this.ends;
-    const tplIds = tpl.ids;
-    const tplValues = tpl.values;
-    const tplEnds = tpl.ends;
-    const count = tpl.count;
-    const at = tpl.at;
-    const spanStart = w.pos;
-    let runFrom = 0;
-    let runTo = 0;
-    let changed = n !== count;
-    for (let i = 0; i < n; i++) {
-      if (i < count && tplIds[i] === ids[i] && tplValues[i] === values[i]) {
-        const from = i === 0 ? 0 : tplEnds[i - 1];
-        if (from !== runTo) {
-          if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
-          runFrom = from;
-        }
-        runTo = tplEnds[i];
-      } else {
-        if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
-        runFrom = runTo = 0;
-        changed = true;
-        this.writeItem(this.kinds[i], ids[i], values[i]);
-      }
-      ends[i] = w.pos - spanStart + (runTo - runFrom);
-    }
-    if (runTo !== runFrom) w.copyWithin(at + runFrom, at + runTo);
-    if (!changed) return;
-    // this span becomes the template: swap the item arrays
-    tpl.at = spanStart;
-    tpl.count = n;
-    tpl.ids = ids;
-    tpl.values = values;
-    tpl.ends = ends;
-    this.ids = tplIds;
-    this.values = tplValues;
-    this.ends = tplEnds;
-  }
-
-  private writeItem(kind: number, id: unknown, value: unknown): void {
-    const w = this.w;
-    switch (kind) {
-      case HEAD: {
-        const count = value as number;
-        w.byte(count >= 0 ? 0x8c : 0x8b); // fixmap of 12 fields, 11 without `type`
-        w.bytes(K_META);
-        w.mapHeader(count >= 0 ? count : -1 - count);
-        break;
-      }
-      case META: this.metaPair(id as KeyInfo, value as string); break;
-      case META_BLOCK: this.block(id as TagBlock, false); break;
-      case CHUNK_TAG:
-        this.string(id as string);
-        this.string(value as string);
-        break;
-      case METRICS_HEAD:
-        w.bytes(K_METRICS);
-        w.mapHeader(value as number);
-        break;
-      case METRIC: this.metricPair(id as KeyInfo, value as number); break;
-      case METRIC_BLOCK: this.block(id as TagBlock, true); break;
-      default:
-        w.bytes(id as Uint8Array);
-        this.string(value as string);
+    if (id instanceof KeyInfo) {
+      if (typeof value === 'string') this.metaPair(id, value);
+      else this.metricPair(id, value as number);
+    } else if (id instanceof TagBlock) this.block(id);
+    else if (typeof id === 'string') {
+      this.string(id); // chunk tag
+      this.string(value as string);
+    } else if (id === HEAD) {
+      const count = value as number;
+      w.byte(count >= 0 ? 0x8c : 0x8b); // fixmap of 12 fields, 11 without `type`
+      w.bytes(K_META);
+      w.mapHeader(count >= 0 ? count : -1 - count);
+    } else if (id === METRICS_HEAD) {
+      w.bytes(K_METRICS);
+      w.mapHeader(value as number);
+    } else {
+      w.bytes(id as Uint8Array); // a field's key
+      this.string(value as string);
     }
   }
 
@@ -379,7 +308,7 @@ export class V04SpanWriter implements ChunkEncoder {
   }
 
   /** A shared block is encoded once for its lifetime; spans copy its bytes. */
-  private block(block: TagBlock, numericValues: boolean): void {
+  private block(block: TagBlock): void {
     if (block.pairs === 0) return;
     const cached = block.encodedV04;
     if (cached !== undefined) {
@@ -391,8 +320,9 @@ export class V04SpanWriter implements ChunkEncoder {
     const items = block.items;
     for (let i = 0; i < items.length; i += 2) {
       this.string(items[i] as string);
-      if (numericValues) w.number(items[i + 1] as number);
-      else this.string(items[i + 1] as string);
+      const value = items[i + 1];
+      if (typeof value === 'number') w.number(value);
+      else this.string(value);
     }
     block.encodedV04 = new Uint8Array(w.buf.subarray(start, w.pos));
   }

@@ -59,8 +59,8 @@ function fromWire(s: CapturedSpan): Comparable {
   };
 }
 
-/** The reference mapping, chunked like the encoder: one chunk per trace, traces in first-seen order. */
-function reference(spans: readonly ReadableSpan[]): Comparable[] {
+/** The reference mapping of every span, by span id (each with its trace's chunk tags, to use on chunk-first spans). */
+function reference(spans: readonly ReadableSpan[]): Map<bigint, DatadogSpan> {
   const mapper = new SpanMapper({ env: 'test' });
   const groups = new Map<string, ReadableSpan[]>();
   for (const s of spans) {
@@ -69,19 +69,34 @@ function reference(spans: readonly ReadableSpan[]): Comparable[] {
     if (group) group.push(s);
     else groups.set(id, [s]);
   }
-  const out: Comparable[] = [];
-  for (const group of groups.values()) mapper.mapTrace(group).forEach((s, i) => out.push(fromReference(s, i === 0)));
-  return out;
+  const byId = new Map<bigint, DatadogSpan>();
+  for (const group of groups.values()) for (const s of mapper.mapTrace(group)) byId.set(BigInt(`0x${s.spanId}`), s);
+  return byId;
 }
 
-function viaEncoder(encoder: DatadogEncoder, spans: readonly ReadableSpan[], protocol: DatadogProtocol): Comparable[] {
-  const out: Comparable[] = [];
+/**
+ * Encodes, decodes every payload, and returns what was decoded next to what the reference mapping says those same
+ * spans, in those same chunks, should be (chunk tags on the first span of each chunk).
+ */
+function compare(encoder: DatadogEncoder, spans: readonly ReadableSpan[], protocol: DatadogProtocol, limit: number): { actual: Comparable[]; expected: Comparable[] } {
+  const byId = reference(spans);
+  const actual: Comparable[] = [];
+  const expected: Comparable[] = [];
   for (const payload of encoder.encode(spans)) {
     const { traces, violations } = decodeTracePayload(payload.body, protocol);
     assert.deepEqual(violations, []);
-    for (const chunk of traces) for (const s of chunk) out.push(fromWire(s));
+    assert.ok(payload.body.byteLength <= limit || payload.spans.length === 1, 'over the limit with more than one span');
+    for (const chunk of traces) {
+      chunk.forEach((s, i) => {
+        actual.push(fromWire(s));
+        const ref = byId.get(s.span_id);
+        assert.ok(ref, `span ${s.span_id} is not one of the input spans`);
+        expected.push(fromReference(ref, i === 0));
+      });
+    }
   }
-  return out;
+  assert.equal(actual.length, spans.length, 'every span exactly once');
+  return { actual, expected };
 }
 
 // Few distinct keys and values, so spans repeat the way real ones do and the caches and templates get used.
@@ -147,21 +162,24 @@ function makeSpans(factories: SpanFactory[], specs: SpanSpec[], repeat: number):
 
 describe('DatadogEncoder fast path vs the reference mapping (property)', () => {
   for (const protocol of ['0.4', '0.5'] as const) {
-    it(`v${protocol}: every span decodes to what the reference mapping produces, also when encodings are reused`, () => {
+    it(`v${protocol}: every span decodes to what the reference mapping produces, with warm caches and split payloads`, () => {
       const factories = [
         new SpanFactory({ resource: { 'deployment.environment.name': 'prod', 'service.version': '1.0' } }),
         new SpanFactory({ service: 'other', resource: { 'db.system.name': 'mysql' } }),
       ];
-      // one encoder across all runs: caches and templates carry over from run to run and payload to payload
-      const encoder = new DatadogEncoder({ protocol, env: 'test' });
+      // one encoder per limit across all runs: caches and templates carry over from run to run and payload to payload
+      const limits = [1 << 30, 20_000, 4_000, 1_500];
+      const encoders = limits.map((maxPayloadBytes) => new DatadogEncoder({ protocol, env: 'test', maxPayloadBytes }));
       fc.assert(
-        fc.property(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 3 }), (specs, repeat) => {
+        fc.property(fc.array(spec, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 3 }), fc.nat(limits.length - 1), (specs, repeat, which) => {
           const spans = makeSpans(factories, specs, repeat);
-          const expected = reference(spans);
-          assert.deepStrictEqual(viaEncoder(encoder, spans, protocol), expected);
-          assert.deepStrictEqual(viaEncoder(encoder, spans, protocol), expected, 'second encoding (warm caches) differs');
+          // small limits split traces across payloads, which also rolls spans back
+          for (let pass = 0; pass < 2; pass++) {
+            const { actual, expected } = compare(encoders[which], spans, protocol, limits[which]);
+            assert.deepStrictEqual(actual, expected, pass === 0 ? 'first encoding differs' : 'second encoding (warm caches) differs');
+          }
         }),
-        { numRuns: 60 },
+        { numRuns: 80 },
       );
     });
   }

@@ -1,7 +1,10 @@
 import { SpanKind, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import { isIPv4, isIPv6 } from 'node:net';
-import { attributeToTag } from './tag-value';
+import * as tagValue from './tag-value';
 import type { ZipkinEndpoint } from './model';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { attributeToTag } = tagValue;
 
 /**
  * remoteEndpoint.serviceName candidates for CLIENT/PRODUCER spans, best first (OTel spec sdk_exporters/zipkin.md

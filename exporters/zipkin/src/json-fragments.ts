@@ -103,7 +103,7 @@ function scopeTags(scope: InstrumentationScope, legacy: boolean): string {
 
 const MAX_NAMES = 256;
 
-/** Per-call memo of the last resource, scope and trace seen: a batch usually has one resource and few of each. */
+/** One encode call's memo (the options are fixed within it): a batch usually has one resource and few of everything. */
 export class BatchFragments {
   private resource: Resource | undefined;
   private resourceFragments: ResourceFragments | undefined;

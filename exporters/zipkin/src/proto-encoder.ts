@@ -1,6 +1,10 @@
 import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './model';
-import { ipv4ToBytes, ipv6ToBytes } from './ip';
-import { ProtoWriter, varintSize, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } from './proto-writer';
+import * as ip from './ip';
+import * as proto from './proto-writer';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { ipv4ToBytes, ipv6ToBytes } = ip;
+const { varintSize, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT } = proto;
 
 /** zipkin.proto `Span.Kind` numbers. */
 const KIND_NUMBERS: Record<ZipkinKind, number> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
@@ -80,7 +84,7 @@ function sizeSpan(s: ZipkinSpan, sizes: Sizes): number {
   return size;
 }
 
-function writeEndpoint(field: number, e: ZipkinEndpoint, w: ProtoWriter, sizes: Sizes): void {
+function writeEndpoint(field: number, e: ZipkinEndpoint, w: proto.ProtoWriter, sizes: Sizes): void {
   w.tag(field, WIRE_LENGTH);
   w.varint(sizes.take());
   if (e.serviceName) {
@@ -103,7 +107,7 @@ function writeEndpoint(field: number, e: ZipkinEndpoint, w: ProtoWriter, sizes: 
   }
 }
 
-function writeSpan(s: ZipkinSpan, w: ProtoWriter, sizes: Sizes): void {
+function writeSpan(s: ZipkinSpan, w: proto.ProtoWriter, sizes: Sizes): void {
   w.tag(1, WIRE_LENGTH);
   w.varint(sizes.take());
   w.tag(1, WIRE_LENGTH);
@@ -170,7 +174,7 @@ export function encodeProto3(spans: readonly ZipkinSpan[]): Buffer {
   const sizes = new Sizes();
   let total = 0;
   for (const s of spans) total += lengthField(sizeSpan(s, sizes));
-  const writer = new ProtoWriter(total);
+  const writer = new proto.ProtoWriter(total);
   for (const s of spans) writeSpan(s, writer, sizes);
   return writer.buffer;
 }

@@ -41,16 +41,31 @@ export function defaultStyles(exporters: readonly string[]): PropagationStyleNam
 }
 
 /**
- * Propagation styles from the environment, dd-trace's way: DD_TRACE_PROPAGATION_STYLE_EXTRACT / _INJECT
- * override DD_TRACE_PROPAGATION_STYLE, which overrides OTEL_PROPAGATORS; unset → `defaultStyles`.
+ * Propagation styles from the environment. Polytrace's one precedence rule (explicit option > OTEL_* > DD_* >
+ * default) holds here too: OTEL_PROPAGATORS, when set, decides both directions and any DD_TRACE_PROPAGATION_STYLE*
+ * beside it is ignored with a warning (dd-trace ranks them the other way round; one rule across all variables is
+ * easier to reason about). Otherwise DD_TRACE_PROPAGATION_STYLE_EXTRACT / _INJECT override
+ * DD_TRACE_PROPAGATION_STYLE; unset → `defaultStyles`.
  * Unknown entries are dropped with a warning; a list left with no valid entry falls back to the default.
  */
+const DD_STYLE_VARIABLES = ['DD_TRACE_PROPAGATION_STYLE', 'DD_TRACE_PROPAGATION_STYLE_EXTRACT', 'DD_TRACE_PROPAGATION_STYLE_INJECT'];
+
 export function resolvePropagation(env: Env, options: ResolveOptions): ResolvedPropagation {
   const warnings: string[] = [];
   const defaults = defaultStyles(options.exporters);
-  const both = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE', warnings) ?? readStyles(env, 'OTEL_PROPAGATORS', warnings);
-  const extract = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE_EXTRACT', warnings) ?? both ?? defaults;
-  const inject = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE_INJECT', warnings) ?? both ?? defaults;
+  const otel = readStyles(env, 'OTEL_PROPAGATORS', warnings);
+  let extract: PropagationStyleName[];
+  let inject: PropagationStyleName[];
+  if (otel) {
+    const shadowed = DD_STYLE_VARIABLES.filter((name) => typeof env[name] === 'string' && env[name]!.trim() !== '');
+    if (shadowed.length > 0) warnings.push(`${shadowed.join(', ')} ignored: OTEL_PROPAGATORS is set and takes precedence`);
+    extract = otel;
+    inject = otel;
+  } else {
+    const both = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE', warnings);
+    extract = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE_EXTRACT', warnings) ?? both ?? defaults;
+    inject = readStyles(env, 'DD_TRACE_PROPAGATION_STYLE_INJECT', warnings) ?? both ?? defaults;
+  }
 
   const resolved: ResolvedPropagation = {
     extract,

@@ -15,13 +15,24 @@ describe('resolvePropagation', () => {
     assert.deepStrictEqual(r.warnings, []);
   });
 
-  it('DD_TRACE_PROPAGATION_STYLE beats OTEL_PROPAGATORS; _EXTRACT/_INJECT beat both', () => {
+  it('OTEL_PROPAGATORS beats every DD_TRACE_PROPAGATION_STYLE* variable and says so once', () => {
     const r = resolvePropagation({
-      OTEL_PROPAGATORS: 'b3', DD_TRACE_PROPAGATION_STYLE: 'Datadog, tracecontext', DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3 single header,b3multi',
+      OTEL_PROPAGATORS: 'b3', DD_TRACE_PROPAGATION_STYLE: 'Datadog, tracecontext', DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3multi',
+    }, { exporters: ['zipkin'] });
+    assert.deepStrictEqual(r.extract, ['b3']);
+    assert.deepStrictEqual(r.inject, ['b3']);
+    assert.equal(r.warnings.length, 1);
+    assert.match(r.warnings[0], /DD_TRACE_PROPAGATION_STYLE, DD_TRACE_PROPAGATION_STYLE_INJECT ignored: OTEL_PROPAGATORS/);
+    assert.deepStrictEqual(resolvePropagation({ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, { exporters: ['datadog'] }).extract, ['tracecontext', 'jaeger']);
+  });
+
+  it('without OTEL_PROPAGATORS, DD_TRACE_PROPAGATION_STYLE_EXTRACT/_INJECT beat DD_TRACE_PROPAGATION_STYLE', () => {
+    const r = resolvePropagation({
+      DD_TRACE_PROPAGATION_STYLE: 'Datadog, tracecontext', DD_TRACE_PROPAGATION_STYLE_INJECT: 'b3 single header,b3multi',
     }, { exporters: ['zipkin'] });
     assert.deepStrictEqual(r.extract, ['datadog', 'tracecontext']);
     assert.deepStrictEqual(r.inject, ['b3', 'b3multi']);
-    assert.deepStrictEqual(resolvePropagation({ OTEL_PROPAGATORS: 'tracecontext,jaeger' }, { exporters: ['datadog'] }).extract, ['tracecontext', 'jaeger']);
+    assert.deepStrictEqual(r.warnings, []);
   });
 
   it('bad values become warnings, never throws', () => {
