@@ -5,76 +5,29 @@
  * must join across a hop in both directions.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
-
-const PEERS = path.join(__dirname, '..', 'support', 'peers');
-
-interface Peer {
-  child: ChildProcess;
-  url: string;
-}
-
-function startPeer(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Peer> {
-  const child = spawn(process.execPath, [...execArgv, path.join(PEERS, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${script} did not start in 30 s: ${stderr}`));
-    }, 30_000);
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve({ child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code}: ${stderr}`));
-    });
-  });
-}
-
-function stopPeer(peer: Peer | undefined): Promise<void> {
-  if (!peer || peer.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => peer.child.kill('SIGKILL'), 5000);
-    peer.child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    peer.child.kill('SIGTERM');
-  });
-}
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
 
 const HTTP_KINDS = new Set(['web.request', 'http.request', 'http.server.request', 'http.client.request']);
 
 describe('Datadog exporter side by side with dd-trace 5', function () {
   this.timeout(60_000);
   let agent: DatadogCaptureAgent;
-  let dd: Peer | undefined;
-  let poly: Peer | undefined;
+  let dd: PeerProcess | undefined;
+  let poly: PeerProcess | undefined;
 
   before(async () => {
     agent = await DatadogCaptureAgent.start();
     const common = { DD_TRACE_AGENT_URL: agent.url, DD_ENV: 'interop', DD_TRACE_FLUSH_INTERVAL: '50' };
     // assigned as each one starts, so `after` stops whichever started even if the other failed
     await Promise.all([
-      startPeer('dd-trace-exporter-service.js', { ...common, DD_SERVICE: 'dd-peer' }).then((p) => (dd = p)),
-      startPeer('dd-trace-exporter-polytrace.ts', { ...common, DD_SERVICE: 'poly-peer' }, ['--conditions=polytrace-src', '--import', 'tsx']).then((p) => (poly = p)),
+      startPeer('dd-trace-exporter-service.js', { env: { ...common, DD_SERVICE: 'dd-peer' } }).then((p) => (dd = p)),
+      startPeer('dd-trace-exporter-polytrace.ts', { env: { ...common, DD_SERVICE: 'poly-peer' } }).then((p) => (poly = p)),
     ]);
   });
 
   after(async () => {
-    await Promise.all([stopPeer(dd), stopPeer(poly)]);
+    await Promise.all([dd?.stop(), poly?.stop()]);
     await agent?.close();
   });
 
@@ -83,7 +36,7 @@ describe('Datadog exporter side by side with dd-trace 5', function () {
     return agent.spans().filter((s) => s.trace_id === traceId && HTTP_KINDS.has(s.name));
   }
 
-  async function traceThrough(peer: Peer, pathAndQuery: string, expectedHttpSpans: number, rootService: string): Promise<CapturedSpan[]> {
+  async function traceThrough(peer: PeerProcess, pathAndQuery: string, expectedHttpSpans: number, rootService: string): Promise<CapturedSpan[]> {
     const before = new Set(agent.spans().map((s) => s.trace_id));
     const res = await fetch(`${peer.url}${pathAndQuery}`);
     await res.text();

@@ -7,13 +7,15 @@
 import * as assert from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
-import { startDdPeer, type DdPeer } from '../support/peers/dd-trace-peer-launcher';
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
 
 const DD_SERVICE = 'dd-svc';
 const PT_SERVICE = 'polytrace-svc';
 const ORIGIN = 'synthetics';
 const USER_TAG = '_dd.p.usr.id';
 const USER_ID = 'u-42';
+// dd-trace takes long to boot on a loaded machine , hence twice the launcher's default.
+const DD_PEER_START_MS = 60_000;
 
 interface Chain {
   label: string;
@@ -62,8 +64,8 @@ for (const style of ['datadog', 'tracecontext']) {
   describe(`interop with dd-trace 5.132: ${style} propagation`, function () {
     this.timeout(180_000);
     let agent: DatadogCaptureAgent;
-    let ddTrace: DdPeer;
-    let polytrace: DdPeer;
+    let ddTrace: PeerProcess;
+    let polytrace: PeerProcess;
     const chains: Chain[] = [];
 
     before(async () => {
@@ -79,8 +81,8 @@ for (const style of ['datadog', 'tracecontext']) {
         DD_TAGS: '',
       };
       [ddTrace, polytrace] = await Promise.all([
-        startDdPeer('dd-trace-interop-service.js', { ...env, DD_SERVICE }),
-        startDdPeer('dd-trace-interop-polytrace-service.ts', { ...env, DD_SERVICE: PT_SERVICE }),
+        startPeer('dd-trace-interop-service.js', { env: { ...env, DD_SERVICE }, startTimeoutMs: DD_PEER_START_MS }),
+        startPeer('dd-trace-interop-polytrace-service.ts', { env: { ...env, DD_SERVICE: PT_SERVICE }, startTimeoutMs: DD_PEER_START_MS }),
       ]);
 
       // Every combination, all in flight at once: A→P→A and P→A→P, 64/128-bit, priorities -1..2.
@@ -167,8 +169,8 @@ for (const style of ['datadog', 'tracecontext']) {
 describe('interop with dd-trace 5.132: a traceparent-rewriting proxy in between', function () {
   this.timeout(180_000);
   let agent: DatadogCaptureAgent;
-  let ddTrace: DdPeer;
-  let polytrace: DdPeer;
+  let ddTrace: PeerProcess;
+  let polytrace: PeerProcess;
   let proxy: import('node:http').Server;
   const proxySpanId = 'abcdef0123456789';
   let proxyUrl = '';
@@ -181,8 +183,8 @@ describe('interop with dd-trace 5.132: a traceparent-rewriting proxy in between'
       DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_TRACE_PROPAGATION_STYLE: 'datadog,tracecontext,baggage',
     };
     [ddTrace, polytrace] = await Promise.all([
-      startDdPeer('dd-trace-interop-service.js', { ...env, DD_SERVICE }),
-      startDdPeer('dd-trace-interop-polytrace-service.ts', { ...env, DD_SERVICE: PT_SERVICE }),
+      startPeer('dd-trace-interop-service.js', { env: { ...env, DD_SERVICE }, startTimeoutMs: DD_PEER_START_MS }),
+      startPeer('dd-trace-interop-polytrace-service.ts', { env: { ...env, DD_SERVICE: PT_SERVICE }, startTimeoutMs: DD_PEER_START_MS }),
     ]);
     const target = new URL(polytrace.url);
     proxy = http.createServer((req, res) => {

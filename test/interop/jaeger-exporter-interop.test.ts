@@ -11,7 +11,7 @@ import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JaegerExporter } from '@polytrace/exporter-jaeger';
 import { JaegerCaptureAgent, TagType, i64ToHex, tagValue, tagsByKey, traceIdHex, type JaegerSpan } from '../support/jaeger-agent';
-import { startPeer, type PeerProcess } from '../support/peers/jaeger-zipkin-peer-process';
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
 import { closeTracer, createJaegerClientTracer, opentracing, type JcTracer } from '../support/peers/jaeger-exporter-jaeger-client';
 import { exportSpans, fixedIds, isSuccess, sdkHarness } from '../../exporters/jaeger/test/helpers';
 
@@ -175,7 +175,7 @@ describe('jaeger-client → Polytrace → jaeger-client chain', function () {
   });
 
   it('records one trace across the three services, with each parent where it belongs', async () => {
-    polytrace = await startPeer('jaeger-exporter-polytrace-service.ts', { env: { AGENT_PORT: String(agent.compactPort), SERVICE_NAME: 'polytrace-middle' } });
+    polytrace = await startPeer('polytrace-chain-service.ts', { env: { PROPAGATOR: 'jaeger', AGENT_PORT: String(agent.compactPort), SERVICE_NAME: 'polytrace-middle' } });
     const frontTracer = createJaegerClientTracer({ serviceName: 'jc-front', agentPort: agent.binaryPort });
     const leafTracer = createJaegerClientTracer({ serviceName: 'jc-leaf', agentPort: agent.binaryPort });
     tracers.push(frontTracer, leafTracer);

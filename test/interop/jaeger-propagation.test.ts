@@ -5,8 +5,10 @@
  */
 import * as assert from 'node:assert';
 import { i64ToHex, startJaegerAgent, traceIdHex, type JaegerCaptureAgent, type JaegerSpan } from '../support/jaeger-agent';
-import { startPeer, type PeerProcess } from '../support/peers/jaeger-zipkin-peer-process';
-import type { ReportedSpan } from '../support/peers/jaeger-zipkin-polytrace-service';
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
+import { callUrl, getJson as getChainJson, leafOf, one, type CallAnswer } from '../support/peers/call-chain';
+import { reportedSpanCollector, type ReportedSpan } from '../support/peers/reported-spans';
+import { waitFor } from '../support/wait-for';
 
 interface LeafAnswer {
   service: string;
@@ -14,39 +16,8 @@ interface LeafAnswer {
   baggage: Record<string, string>;
   context: string;
 }
-interface CallAnswer {
-  service: string;
-  error?: string;
-  downstream?: CallAnswer | LeafAnswer;
-}
 
-const WAIT_MS = 20_000;
-
-async function getJson(url: string, headers: Record<string, string> = {}): Promise<CallAnswer> {
-  const res = await fetch(url, { headers });
-  return (await res.json()) as CallAnswer;
-}
-
-function callUrl(service: string, next: string, baggage?: string): string {
-  return `${service}/call?next=${encodeURIComponent(next)}${baggage ? `&baggage=${encodeURIComponent(baggage)}` : ''}`;
-}
-
-function leafOf(answer: CallAnswer): LeafAnswer {
-  let node: CallAnswer | LeafAnswer = answer;
-  while ('downstream' in node && node.downstream !== undefined) node = node.downstream;
-  assert.ok('received' in node, `chain broke: ${JSON.stringify(answer)}`);
-  return node;
-}
-
-async function waitFor<T>(describe: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${describe}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const getJson = (url: string, headers?: Record<string, string>): Promise<CallAnswer<LeafAnswer>> => getChainJson<LeafAnswer>(url, headers);
 
 /** `uber-trace-id` as jaeger-client writes it (no leading zeros) → OTel's 32-hex trace id and 16-hex span id. */
 function idsOf(header: string): { traceId: string; spanId: string; flags: string } {
@@ -60,18 +31,14 @@ describe('interop: jaeger-client → Polytrace (uber-trace-id) → jaeger-client
   let front: PeerProcess;
   let back: PeerProcess;
   let polytrace: PeerProcess;
-  const polytraceSpans: ReportedSpan[] = [];
+  const { spans: polytraceSpans, onMessage } = reportedSpanCollector();
 
   before(async () => {
     agent = await startJaegerAgent();
-    const onMessage = (m: unknown): void => {
-      const message = m as { type?: string; spans?: ReportedSpan[] };
-      if (message.type === 'spans' && message.spans) polytraceSpans.push(...message.spans);
-    };
     [front, back, polytrace] = await Promise.all([
       startPeer('jaeger-client-service.js', { env: { SERVICE_NAME: 'jaeger-front', COLLECTOR_URL: agent.collectorUrl } }),
       startPeer('jaeger-client-service.js', { env: { SERVICE_NAME: 'jaeger-back', COLLECTOR_URL: agent.collectorUrl } }),
-      startPeer('jaeger-zipkin-polytrace-service.ts', { env: { PROPAGATOR: 'jaeger' }, onMessage }),
+      startPeer('polytrace-chain-service.ts', { env: { PROPAGATOR: 'jaeger' }, onMessage }),
     ]);
   });
 
@@ -85,12 +52,11 @@ describe('interop: jaeger-client → Polytrace (uber-trace-id) → jaeger-client
       .spansWithProcess()
       .filter(({ span, process }) => traceIdHex(span) === traceId && process.serviceName === service && span.operationName === operation)
       .map(({ span }) => span);
-  const one = <T>(items: T[]): T | undefined => (items.length === 1 ? items[0] : undefined);
 
   async function spansOf(traceId: string): Promise<{
     frontServer: JaegerSpan; frontClient: JaegerSpan; backServer: JaegerSpan; polyServer: ReportedSpan; polyClient: ReportedSpan;
   }> {
-    return waitFor(`the five spans of trace ${traceId}`, () => {
+    return waitFor(() => {
       const frontServer = one(jaegerSpans(traceId, 'jaeger-front', 'GET /call'));
       const frontClient = one(jaegerSpans(traceId, 'jaeger-front', 'GET downstream'));
       const backServer = one(jaegerSpans(traceId, 'jaeger-back', 'GET /leaf'));
@@ -98,7 +64,7 @@ describe('interop: jaeger-client → Polytrace (uber-trace-id) → jaeger-client
       const polyClient = one(polytraceSpans.filter((s) => s.traceId === traceId && s.kind === 'client'));
       if (!frontServer || !frontClient || !backServer || !polyServer || !polyClient) return undefined;
       return { frontServer, frontClient, backServer, polyServer, polyClient };
-    });
+    }, `the five spans of trace ${traceId}`);
   }
 
   it('one trace with correct parents, and uberctx baggage survives the Polytrace hop', async () => {

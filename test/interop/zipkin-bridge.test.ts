@@ -4,10 +4,8 @@
  * call chain is zipkin-js → Polytrace (OTel SDK + B3) → zipkin-js, and must come out as one trace in both backends.
  */
 import * as assert from 'node:assert';
-import { fork, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import { ROOT_CONTEXT, SpanKind, defaultTextMapGetter, defaultTextMapSetter, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -18,8 +16,9 @@ import { B3Propagator } from '@polytrace/propagator-b3';
 import { serverSpanId, startZipkinBridgeServer, type ZipkinBridgeServer } from '@polytrace/zipkin-bridge';
 import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
 import { i64ToHex, startJaegerAgent, tagsByKey, tagValue, type JaegerCaptureAgent } from '../support/jaeger-agent';
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
+import { waitFor } from '../support/wait-for';
 
-const PEER = path.join(__dirname, '../support/peers/zipkin-bridge-zipkin-js-service.js');
 const FAST_RETRY = { maxAttempts: 3, initialBackoffMillis: 10, maxBackoffMillis: 50 };
 
 /** What zipkin-js itself recorded (v2 JSON), for comparison with what reached the backends. */
@@ -36,34 +35,25 @@ interface ZipkinJsSpan {
   tags?: Record<string, string>;
 }
 
-interface Peer {
-  child: ChildProcess;
+/** A zipkin-js service, with the spans it reported and the errors its HTTP transport met. */
+interface ZipkinJsPeer {
+  process: PeerProcess;
   port: number;
   spans: ZipkinJsSpan[];
   errors: string[];
 }
 
-function startPeer(serviceName: string, zipkinUrl: string, encoding: 'JSON_V1' | 'JSON_V2'): Promise<Peer> {
-  return new Promise((resolve, reject) => {
-    const child = fork(PEER, [], { env: { ...process.env, SERVICE_NAME: serviceName, ZIPKIN_URL: zipkinUrl, ZIPKIN_ENCODING: encoding }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const peer: Peer = { child, port: 0, spans: [], errors: [] };
-    child.on('message', (m: { type: string; port?: number; span?: ZipkinJsSpan; message?: string }) => {
-      if (m.type === 'listening') {
-        peer.port = m.port ?? 0;
-        resolve(peer);
-      } else if (m.type === 'span' && m.span) peer.spans.push(m.span);
-      else if (m.type === 'error') peer.errors.push(m.message ?? '');
-    });
-    child.once('exit', (code) => reject(new Error(`zipkin-js peer ${serviceName} exited with ${code}`)));
-  });
-}
-
-async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+async function startZipkinJsPeer(serviceName: string, zipkinUrl: string, encoding: 'JSON_V1' | 'JSON_V2'): Promise<ZipkinJsPeer> {
+  const spans: ZipkinJsSpan[] = [];
+  const errors: string[] = [];
+  const onMessage = (message: unknown): void => {
+    const m = message as { type: string; span?: ZipkinJsSpan; message?: string };
+    if (m.type === 'span' && m.span) spans.push(m.span);
+    else if (m.type === 'error') errors.push(m.message ?? '');
+  };
+  const env = { SERVICE_NAME: serviceName, ZIPKIN_URL: zipkinUrl, ZIPKIN_ENCODING: encoding };
+  const peer = await startPeer('zipkin-js-service.js', { env, onMessage });
+  return { process: peer, port: Number(new URL(peer.url).port), spans, errors };
 }
 
 /** The Polytrace service in the middle: OTel SDK, B3 in and out, exporting natively to Datadog and Jaeger. */
@@ -117,7 +107,7 @@ describe('zipkin-js → Zipkin bridge → Datadog and Jaeger exporters', functio
   let jaeger: JaegerCaptureAgent;
   let bridge: ZipkinBridgeServer;
   let mid: Awaited<ReturnType<typeof startPolytraceService>>;
-  let peers: Peer[] = [];
+  let peers: ZipkinJsPeer[] = [];
 
   beforeEach(async () => {
     agent = await DatadogCaptureAgent.start();
@@ -130,7 +120,7 @@ describe('zipkin-js → Zipkin bridge → Datadog and Jaeger exporters', functio
     mid = await startPolytraceService(agent, jaeger);
   });
   afterEach(async () => {
-    for (const p of peers) p.child.kill();
+    await Promise.all(peers.map((p) => p.process.stop()));
     peers = [];
     await mid.close();
     await bridge.close();
@@ -141,13 +131,15 @@ describe('zipkin-js → Zipkin bridge → Datadog and Jaeger exporters', functio
   for (const [encoding, api] of [['JSON_V1', 'v1'], ['JSON_V2', 'v2']] as const) {
     it(`carries a zipkin-js → Polytrace → zipkin-js chain as one trace (${encoding} to /api/${api}/spans)`, async () => {
       const bridgeUrl = `http://127.0.0.1:${bridge.port}/api/${api}/spans`;
-      const front = await startPeer('zk-front', bridgeUrl, encoding);
-      const back = await startPeer('zk-back', bridgeUrl, encoding);
-      peers = [front, back];
+      // kept as each one starts, so `afterEach` stops the front even if the back failed to start
+      const front = await startZipkinJsPeer('zk-front', bridgeUrl, encoding);
+      peers.push(front);
+      const back = await startZipkinJsPeer('zk-back', bridgeUrl, encoding);
+      peers.push(back);
 
       const res = await fetch(`http://127.0.0.1:${front.port}/call?next=${encodeURIComponent(`http://127.0.0.1:${mid.port}/call?next=${encodeURIComponent(`http://127.0.0.1:${back.port}/leaf`)}`)}`);
       assert.strictEqual(res.status, 200, await res.text());
-      await waitUntil('zipkin-js to report 3 spans', () => front.spans.length >= 2 && back.spans.length >= 1);
+      await waitFor(() => front.spans.length >= 2 && back.spans.length >= 1, 'zipkin-js to report 3 spans');
       await mid.flush();
       const ddSpans = await agent.waitForSpans(5, 30_000);
       await jaeger.waitForSpans(5, 30_000);

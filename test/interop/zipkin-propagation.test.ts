@@ -6,47 +6,17 @@
  */
 import * as assert from 'node:assert';
 import { startZipkinServer, type CapturedZipkinSpan, type ZipkinCaptureServer } from '../support/zipkin-server';
-import { startPeer, type PeerProcess } from '../support/peers/jaeger-zipkin-peer-process';
-import type { ReportedSpan } from '../support/peers/jaeger-zipkin-polytrace-service';
+import { startPeer, type PeerProcess } from '../support/peers/peer-process';
+import { callUrl, getJson as getChainJson, leafOf, one, type CallAnswer } from '../support/peers/call-chain';
+import { reportedSpanCollector, type ReportedSpan } from '../support/peers/reported-spans';
+import { waitFor } from '../support/wait-for';
 
 interface LeafAnswer {
   service: string;
   received: Record<string, string>;
 }
-interface CallAnswer {
-  service: string;
-  error?: string;
-  downstream?: CallAnswer | LeafAnswer;
-}
 
-const WAIT_MS = 20_000;
-
-async function getJson(url: string, headers: Record<string, string> = {}): Promise<CallAnswer> {
-  const res = await fetch(url, { headers });
-  return (await res.json()) as CallAnswer;
-}
-
-function callUrl(service: string, next: string): string {
-  return `${service}/call?next=${encodeURIComponent(next)}`;
-}
-
-/** What the last service in the chain received. */
-function leafOf(answer: CallAnswer): LeafAnswer {
-  let node: CallAnswer | LeafAnswer = answer;
-  while ('downstream' in node && node.downstream !== undefined) node = node.downstream;
-  assert.ok('received' in node, `chain broke: ${JSON.stringify(answer)}`);
-  return node;
-}
-
-async function waitFor<T>(describe: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${describe}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const getJson = (url: string, headers?: Record<string, string>): Promise<CallAnswer<LeafAnswer>> => getChainJson<LeafAnswer>(url, headers);
 
 const padded = (traceId: string): string => traceId.padStart(32, '0');
 
@@ -56,19 +26,15 @@ describe('interop: zipkin-js → Polytrace (B3) → zipkin-js', function () {
   let front: PeerProcess;
   let back: PeerProcess;
   const polytrace = new Map<string, PeerProcess>();
-  const polytraceSpans: ReportedSpan[] = [];
+  const { spans: polytraceSpans, onMessage } = reportedSpanCollector();
 
   before(async () => {
     zipkin = await startZipkinServer();
-    const onMessage = (m: unknown): void => {
-      const message = m as { type?: string; spans?: ReportedSpan[] };
-      if (message.type === 'spans' && message.spans) polytraceSpans.push(...message.spans);
-    };
     const started = await Promise.all([
-      startPeer('zipkin-express-service.js', { env: { SERVICE_NAME: 'zipkin-front', ZIPKIN_URL: zipkin.v2Url } }),
-      startPeer('zipkin-express-service.js', { env: { SERVICE_NAME: 'zipkin-back', ZIPKIN_URL: zipkin.v2Url } }),
-      startPeer('jaeger-zipkin-polytrace-service.ts', { env: { PROPAGATOR: 'b3' }, onMessage }),
-      startPeer('jaeger-zipkin-polytrace-service.ts', { env: { PROPAGATOR: 'b3-multi' }, onMessage }),
+      startPeer('zipkin-js-service.js', { env: { SERVICE_NAME: 'zipkin-front', ZIPKIN_URL: zipkin.v2Url } }),
+      startPeer('zipkin-js-service.js', { env: { SERVICE_NAME: 'zipkin-back', ZIPKIN_URL: zipkin.v2Url } }),
+      startPeer('polytrace-chain-service.ts', { env: { PROPAGATOR: 'b3' }, onMessage }),
+      startPeer('polytrace-chain-service.ts', { env: { PROPAGATOR: 'b3-multi' }, onMessage }),
     ]);
     [front, back] = started;
     polytrace.set('both', started[2]!);
@@ -82,14 +48,13 @@ describe('interop: zipkin-js → Polytrace (B3) → zipkin-js', function () {
 
   const zipkinSpans = (traceId: string, service: string, kind: CapturedZipkinSpan['kind']): CapturedZipkinSpan[] =>
     zipkin.spans().filter((s) => s.traceId === traceId && s.localEndpoint?.serviceName === service && s.kind === kind);
-  const one = <T>(items: T[]): T | undefined => (items.length === 1 ? items[0] : undefined);
 
   /** The five spans of one front → polytrace → back request, once all have been reported. */
   async function spansOf(traceId: string): Promise<{
     frontServer: CapturedZipkinSpan; frontClient: CapturedZipkinSpan; backServer: CapturedZipkinSpan;
     polyServer: ReportedSpan; polyClient: ReportedSpan;
   }> {
-    return waitFor(`the five spans of trace ${traceId}`, () => {
+    return waitFor(() => {
       const frontServer = one(zipkinSpans(traceId, 'zipkin-front', 'SERVER'));
       const frontClient = one(zipkinSpans(traceId, 'zipkin-front', 'CLIENT'));
       const backServer = one(zipkinSpans(traceId, 'zipkin-back', 'SERVER'));
@@ -97,7 +62,7 @@ describe('interop: zipkin-js → Polytrace (B3) → zipkin-js', function () {
       const polyClient = one(polytraceSpans.filter((s) => s.traceId === padded(traceId) && s.kind === 'client'));
       if (!frontServer || !frontClient || !backServer || !polyServer || !polyClient) return undefined;
       return { frontServer, frontClient, backServer, polyServer, polyClient };
-    });
+    }, `the five spans of trace ${traceId}`);
   }
 
   for (const encoding of ['both', 'multi'] as const) {
@@ -153,11 +118,11 @@ describe('interop: zipkin-js → Polytrace (B3) → zipkin-js', function () {
     const { received } = leafOf(answer);
     assert.strictEqual(received['x-b3-traceid'], traceId);
     assert.strictEqual(received['x-b3-flags'], '1');
-    const [polyServer, backServer] = await waitFor('the Polytrace server span and the zipkin-js server span', () => {
+    const [polyServer, backServer] = await waitFor(() => {
       const poly = one(polytraceSpans.filter((s) => s.traceId === traceId && s.kind === 'server'));
       const backSpan = one(zipkinSpans(traceId, 'zipkin-back', 'SERVER'));
       return poly && backSpan ? ([poly, backSpan] as const) : undefined;
-    });
+    }, 'the Polytrace server span and the zipkin-js server span');
     assert.strictEqual(polyServer.parentSpanId, callerSpan);
     assert.strictEqual(backServer.debug, true);
     assert.strictEqual(backServer.id, received['x-b3-spanid']);

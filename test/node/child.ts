@@ -45,16 +45,6 @@ export function startNode(args: string[], env: Record<string, string>): RunningC
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Kills a child still running after a failed test, so nothing outlives the suite. */
 export function killIfRunning(running: RunningChild | undefined): void {
   if (running !== undefined && running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');

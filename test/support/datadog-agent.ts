@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { decode } from '@msgpack/msgpack';
+import { waitFor as pollUntil } from './wait-for';
 
 /** A span as the agent sees it, with v0.5 string indices resolved. */
 export interface CapturedSpan {
@@ -166,11 +167,7 @@ export class DatadogCaptureAgent {
   }
 
   async waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`capture agent: timed out after ${timeoutMs} ms waiting for ${what()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil(predicate, what, timeoutMs, 'capture agent: ');
   }
 
   async close(): Promise<void> {
@@ -338,22 +335,20 @@ function v04Span(value: unknown, wire: WireNode, where: string, out: string[]): 
 }
 
 function stringMap(value: unknown, wire: WireNode | undefined, where: string, out: string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (!wire || wire.kind === 'nil') return result;
-  if (wire.kind !== 'map') {
-    out.push(`${where} is ${wire.kind}, not a map`);
-    return result;
-  }
-  for (const [k, v] of wire.entries!) {
-    if (k.kind !== 'str') out.push(`${where}: key is ${k.kind}`);
-    if (v.kind !== 'str') out.push(`${where}.${String(k.value)} is ${v.kind}, not str`);
-  }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) result[k] = String(v);
-  return result;
+  return wireMap(value, wire, where, out, String, (v) => (v.kind === 'str' ? undefined : `${v.kind}, not str`));
 }
 
 function numberMap(value: unknown, wire: WireNode | undefined, where: string, out: string[]): Record<string, number> {
-  const result: Record<string, number> = {};
+  return wireMap(value, wire, where, out, Number, (v) =>
+    v.kind === 'int' || v.kind === 'float64' ? undefined : `${v.kind} (agent accepts int or float64)`);
+}
+
+/** A `meta`/`metrics` map: string keys required; `valueProblem` says why a value's wire type is wrong. */
+function wireMap<V>(
+  value: unknown, wire: WireNode | undefined, where: string, out: string[],
+  convert: (v: unknown) => V, valueProblem: (v: WireNode) => string | undefined,
+): Record<string, V> {
+  const result: Record<string, V> = {};
   if (!wire || wire.kind === 'nil') return result;
   if (wire.kind !== 'map') {
     out.push(`${where} is ${wire.kind}, not a map`);
@@ -361,9 +356,10 @@ function numberMap(value: unknown, wire: WireNode | undefined, where: string, ou
   }
   for (const [k, v] of wire.entries!) {
     if (k.kind !== 'str') out.push(`${where}: key is ${k.kind}`);
-    if (v.kind !== 'int' && v.kind !== 'float64') out.push(`${where}.${String(k.value)} is ${v.kind} (agent accepts int or float64)`);
+    const problem = valueProblem(v);
+    if (problem !== undefined) out.push(`${where}.${String(k.value)} is ${problem}`);
   }
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) result[k] = Number(v);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) result[k] = convert(v);
   return result;
 }
 

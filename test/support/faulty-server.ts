@@ -16,6 +16,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { waitFor as pollUntil } from './wait-for';
 
 export type Fault =
   | { kind: 'ok'; status?: number; body?: string; headers?: Record<string, string> }
@@ -171,11 +172,7 @@ export function refusedSocketUrl(): string {
   return `unix://${FaultyServer.tempSocketPath()}`;
 }
 
-/** Polls `condition` every 10 ms until it holds or `timeoutMillis` (generous by default: loaded 2-core CI) passes. */
+/** Polls `condition` until it holds or `timeoutMillis` (generous by default: loaded 2-core CI) passes. */
 export async function waitFor(condition: () => boolean, timeoutMillis = 20_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMillis;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMillis} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(condition, what, timeoutMillis);
 }

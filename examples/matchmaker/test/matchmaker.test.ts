@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { getJson } from '@polytrace/example-support';
 import { DatadogCaptureAgent, type CapturedSpan } from '../../../test/support/datadog-agent';
+import { ancestors, traceOf } from '../../../test/support/datadog-trace';
+import { only as onlyOf } from '../../../test/support/only';
 import { requireServices } from '../../../test/support/services';
 import { sql } from '../src/services/catalog';
 import { startMatchmaker, type RunningMatchmaker } from '../src/matchmaker';
@@ -11,23 +13,9 @@ interface PairingBody {
   traceId?: string;
 }
 
-function traceOf(spans: CapturedSpan[], traceIdHex: string): CapturedSpan[] {
-  const low = BigInt(`0x${traceIdHex.slice(16)}`);
-  return spans.filter((s) => s.trace_id === low);
-}
-
-function only(spans: CapturedSpan[], match: (s: CapturedSpan) => boolean, what: string): CapturedSpan {
-  const found = spans.filter(match);
-  assert.equal(found.length, 1, `expected exactly one ${what}, got ${found.length}: ${found.map((s) => s.resource).join(' | ')}`);
-  return found[0]!;
-}
-
-function ancestors(span: CapturedSpan, trace: CapturedSpan[]): CapturedSpan[] {
-  const byId = new Map(trace.map((s) => [s.span_id, s]));
-  const chain: CapturedSpan[] = [];
-  for (let p = byId.get(span.parent_id); p; p = byId.get(p.parent_id)) chain.push(p);
-  return chain;
-}
+/** The one span that `match`es, naming the resources found when there are none or several. */
+const only = (spans: CapturedSpan[], match: (s: CapturedSpan) => boolean, what: string): CapturedSpan =>
+  onlyOf(spans, match, what, (s) => s.resource);
 
 /** A span for an SQL statement (rather than, say, a pool checkout). */
 function isQuery(span: CapturedSpan): boolean {

@@ -5,8 +5,8 @@
  * trace across all four services; with it (e.g. `datadog`) they report there directly.
  * `npm start -- --keep-running` leaves the services up for your own requests until Ctrl-C.
  */
-import { envPort, startWaterfallCollector } from '@polytrace/example-support';
-import { startPipeline, type Upload } from './pipeline';
+import { envPort, runMain, runWaterfallDemo } from '@polytrace/example-support';
+import { startPipeline, type RunningPipeline, type Upload } from './pipeline';
 
 const DEMO_UPLOADS: Upload[] = [
   { payload: { sensor: 'greenhouse-1', celsius: 21.5 } },
@@ -14,37 +14,27 @@ const DEMO_UPLOADS: Upload[] = [
   { payload: { sensor: 'greenhouse-3', celsius: -273.5 }, fail: 'consumer' },
 ];
 
-async function main(): Promise<void> {
-  const collector = process.env.OTEL_TRACES_EXPORTER ? undefined : await startWaterfallCollector();
-  const pipeline = await startPipeline({
-    env: { ...process.env, ...collector?.env },
-    receiverPort: envPort('PIPELINE_RECEIVER_PORT', 3001),
-    processorPort: envPort('PIPELINE_PROCESSOR_PORT', 3002),
-  }).catch(async (error: unknown) => {
-    await collector?.close();
-    throw error;
-  });
-  try {
-    const sent = await pipeline.upload(DEMO_UPLOADS);
-    const ids = sent.flatMap((s) => (s.id ? [s.id] : []));
-    const processed = await pipeline.waitProcessed(ids);
-    for (const s of sent) {
-      const outcome = processed.find((p) => p.id === s.id);
-      console.log(`upload ${s.index}: HTTP ${s.status}, trace ${s.traceId ?? '-'}, consumer: ${outcome?.outcome ?? 'never saw it'}`);
-    }
-    if (process.argv.includes('--keep-running')) {
-      console.log(`receiver: curl -X POST -H 'content-type: application/json' -d '{"n":1}' '${pipeline.receiverUrl}/ingest?fail=consumer'`);
-      console.log('Ctrl-C stops the services.');
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-    }
-  } finally {
-    await pipeline.stop();
-    if (collector) console.log(`\n${await collector.close()}`);
+async function demo(pipeline: RunningPipeline): Promise<void> {
+  const sent = await pipeline.upload(DEMO_UPLOADS);
+  const ids = sent.flatMap((s) => (s.id ? [s.id] : []));
+  const processed = await pipeline.waitProcessed(ids);
+  for (const s of sent) {
+    const outcome = processed.find((p) => p.id === s.id);
+    console.log(`upload ${s.index}: HTTP ${s.status}, trace ${s.traceId ?? '-'}, consumer: ${outcome?.outcome ?? 'never saw it'}`);
   }
 }
 
-main().catch((error: unknown) => {
-  // Missing RabbitMQ and similar: one line naming the fix, not a stack trace.
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+// Missing RabbitMQ and similar fail as one line naming the fix, not a stack trace.
+runMain(() =>
+  runWaterfallDemo({
+    start: (env) =>
+      startPipeline({
+        env,
+        receiverPort: envPort('PIPELINE_RECEIVER_PORT', 3001),
+        processorPort: envPort('PIPELINE_PROCESSOR_PORT', 3002),
+      }),
+    demo,
+    keepRunningHint: (pipeline) =>
+      `receiver: curl -X POST -H 'content-type: application/json' -d '{"n":1}' '${pipeline.receiverUrl}/ingest?fail=consumer'`,
+  }),
+);

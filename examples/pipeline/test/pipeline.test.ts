@@ -1,26 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { DatadogCaptureAgent, type CapturedSpan } from '../../../test/support/datadog-agent';
+import { DatadogCaptureAgent } from '../../../test/support/datadog-agent';
+import { ancestors, traceOf } from '../../../test/support/datadog-trace';
+import { only } from '../../../test/support/only';
 import { requireServices } from '../../../test/support/services';
 import { startPipeline, type RunningPipeline } from '../src/pipeline';
-
-/** The spans of one trace as the agent received them, whichever service sent them. */
-function traceOf(spans: CapturedSpan[], traceIdHex: string): CapturedSpan[] {
-  const low = BigInt(`0x${traceIdHex.slice(16)}`);
-  return spans.filter((s) => s.trace_id === low);
-}
-
-function only(spans: CapturedSpan[], match: (s: CapturedSpan) => boolean, what: string): CapturedSpan {
-  const found = spans.filter(match);
-  assert.equal(found.length, 1, `expected exactly one ${what}, got ${found.length}`);
-  return found[0]!;
-}
-
-function ancestors(span: CapturedSpan, trace: CapturedSpan[]): CapturedSpan[] {
-  const byId = new Map(trace.map((s) => [s.span_id, s]));
-  const chain: CapturedSpan[] = [];
-  for (let p = byId.get(span.parent_id); p; p = byId.get(p.parent_id)) chain.push(p);
-  return chain;
-}
 
 describe('examples/pipeline: HTTP → RabbitMQ → consumer → HTTP', function () {
   this.timeout(120_000);

@@ -4,8 +4,9 @@
  * trace id in both, and parents that line up across the hops.
  * Set POLYGLOT_DATADOG_AGENT_URL / POLYGLOT_ZIPKIN_ENDPOINT to report to a real agent and Zipkin instead.
  */
-import { envPort, getJson } from '@polytrace/example-support';
-import { startDatadogAgent, type CaptureBackend } from './backends/datadog-agent';
+import { envPort, getJson, runMain } from '@polytrace/example-support';
+import type { CaptureBackend } from './backends/capture-server';
+import { startDatadogAgent } from './backends/datadog-agent';
 import { renderBackend } from './backends/report';
 import { startZipkinCollector } from './backends/zipkin-collector';
 import { startPolyglot } from './polyglot';
@@ -40,7 +41,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+runMain(main);

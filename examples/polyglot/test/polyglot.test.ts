@@ -1,17 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { getJson } from '@polytrace/example-support';
 import { DatadogCaptureAgent, type CapturedSpan } from '../../../test/support/datadog-agent';
+import { only } from '../../../test/support/only';
 import { startZipkinServer, type CapturedZipkinSpan, type ZipkinCaptureServer } from '../../../test/support/zipkin-server';
 import { startPolyglot, type RunningPolyglot } from '../src/polyglot';
 
 function hex16(id: bigint): string {
   return id.toString(16).padStart(16, '0');
-}
-
-function only<T>(items: T[], match: (item: T) => boolean, what: string): T {
-  const found = items.filter(match);
-  assert.equal(found.length, 1, `expected exactly one ${what}, got ${found.length}`);
-  return found[0]!;
 }
 
 /** `_dd.p.tid` (the high half of a 128-bit id) is sent once per chunk, on one of its spans. */

@@ -16,3 +16,5 @@ export { getJson, postJson, type JsonResponse } from './http-json';
 export { envPort } from './env-port';
 // The default view of `npm start`: one waterfall per trace across all services.
 export { startWaterfallCollector, renderTraces, type WaterfallCollector } from './combined-waterfall';
+// The shape of every example's `npm start`.
+export { runWaterfallDemo, runMain, type DemoOptions } from './run-demo';

@@ -1,5 +1,5 @@
 /**
- * The payload writers' span templates. A span's encoding is a sequence of items (a map header, a tag, a shared
+ * The v0.4 writer's span templates. A span's encoding is a sequence of items (a map header, a tag, a shared
  * block, a field), each a pure function of an identity and a value. A template is a span written earlier in the
  * same payload: when an item's identity and value equal the template's at the same position, its bytes equal
  * the template's too, and runs of such items are copied at once from where the template span sits in the
@@ -86,7 +86,7 @@ export class SpanItems {
 }
 
 /**
- * Per-shape state of a payload writer (a shape = resource, instrumentation scope and kind): its attribute key
+ * Per-shape state of the v0.4 writer (a shape = resource, instrumentation scope and kind): its attribute key
  * plan, and one template per recently seen resource. Spans of one shape and resource (a route, a statement)
  * differ least, so a pool's alternating statements each find their own template.
  */

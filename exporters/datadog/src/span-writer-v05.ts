@@ -2,19 +2,16 @@
  * `/v0.5/traces` payload: `[stringTable, traces]`, each span a 12-element array whose strings are indices into
  * the table (specs/datadog.md §2.4), written straight from OTel `ReadableSpan`s. `""` is always index 0.
  * Indices use the smallest uint width (the agent reads any), which is where most of v0.5's size advantage
- * comes from. A span's meta, metrics and type are written as items against the template of the previous span
- * of the same shape and resource (see span-template.ts). Indices belong to one payload, so cached ones and the
- * templates are stamped with the payload's epoch (which a rollback also renews).
+ * comes from. Indices belong to one payload, so cached ones are stamped with the payload's epoch.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { routeAttributesTo as routeAttributesToFn, KeyInfo, KeyTable } from './attribute-keys';
+import { routeAttributesTo as routeAttributesToFn, KeyPlan, KeyTable, type KeyInfo } from './attribute-keys';
 import * as chunkEncoder from './chunk-encoder';
 import type { ChunkEncoder } from './chunk-encoder';
 import { MsgpackWriter, writeHex64 as writeHex64Fn } from './msgpack-writer';
 import type { SpanMapper, TraceInfo } from './span-mapper';
 import { SpanTags } from './span-tags';
-import { SpanItems, SpanTemplates, type ItemEncoder } from './span-template';
-import { TagBlock } from './tag-block';
+import type { TagBlock } from './tag-block';
 
 // Bound once at load: per-span calls then skip module-namespace getters (CJS interop of the sources).
 const writeHrTimeNanos = chunkEncoder.writeHrTimeNanos;
@@ -22,19 +19,15 @@ const nextEpoch = chunkEncoder.nextEpoch;
 const writeHex64 = writeHex64Fn;
 const routeAttributesTo = routeAttributesToFn;
 const NONE: readonly string[] = [];
-// Item identities besides KeyInfo (a tag), TagBlock (shared tags) and the chunk tag's key string.
-const META_HEAD = { item: 'meta header' };
-const METRICS_HEAD = { item: 'metrics header' };
-const TYPE = { item: 'type' };
 
-export class V05SpanWriter implements ChunkEncoder, ItemEncoder {
+export class V05SpanWriter implements ChunkEncoder {
   private readonly w = new MsgpackWriter(1024 * 1024);
   private readonly table = new MsgpackWriter(256 * 1024);
   private readonly mapper: SpanMapper;
   private readonly keys = new KeyTable();
   private readonly tags = new SpanTags(this.keys);
-  private readonly shapes = new WeakMap<TagBlock, SpanTemplates>();
-  private readonly items = new SpanItems();
+  /** The attribute keys of each shape (shared tag block), see KeyPlan. */
+  private readonly plans = new WeakMap<TagBlock, KeyPlan>();
   // A null-prototype object, not a Map: measured ~25% faster lookups for this mix of strings (dd-trace does the same).
   private indices: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
   /** Table entries in index order, so a rollback can forget the ones it added. */
@@ -119,11 +112,12 @@ export class V05SpanWriter implements ChunkEncoder, ItemEncoder {
     this.chunkSpans++;
     const res = mapper.resourceOf(span);
     const block = mapper.sharedMetaBlock(res, span.kind, span.instrumentationScope?.name ?? '');
-    const shape = this.shape(block);
     const sem = mapper.sem;
     sem.reset();
     tags.clear();
-    routeAttributesTo(span.attributes, sem, this.keys, shape.keyPlan, tags);
+    let plan = this.plans.get(block);
+    if (plan === undefined) this.plans.set(block, (plan = new KeyPlan()));
+    routeAttributesTo(span.attributes, sem, this.keys, plan, tags);
     const f = mapper.completeSpan(span, trace, res, block, tags);
 
     const w = this.w;
@@ -142,74 +136,35 @@ export class V05SpanWriter implements ChunkEncoder, ItemEncoder {
     w.uint(f.durationNs);
     w.byte(f.error);
 
-    // meta, metrics and type as items against the shape's template (see span-template.ts)
     const chunkMeta = first ? trace.chunkMeta : NONE;
-    const sharedMeta = f.sharedMeta;
-    const sharedMetrics = f.sharedMetrics;
-    const ids = this.items.ids;
-    const values = this.items.values;
-    ids[0] = META_HEAD;
-    values[0] = tags.metaCount + sharedMeta.pairs + (chunkMeta.length >> 1);
-    let n = 1;
+    w.mapHeader(tags.metaCount + f.sharedMeta.pairs + (chunkMeta.length >> 1));
     const metaKeys = tags.metaKeys;
     const metaValues = tags.metaValues;
-    for (let i = 0; i < tags.metaCount; i++, n++) {
-      ids[n] = metaKeys[i];
-      values[n] = metaValues[i];
-    }
-    ids[n] = sharedMeta;
-    values[n++] = sharedMeta;
-    for (let i = 0; i < chunkMeta.length; i += 2, n++) {
-      ids[n] = chunkMeta[i];
-      values[n] = chunkMeta[i + 1];
-    }
-    ids[n] = METRICS_HEAD;
-    values[n++] = tags.metricCount + sharedMetrics.pairs;
+    for (let i = 0; i < tags.metaCount; i++) this.metaPair(metaKeys[i], metaValues[i]);
+    this.block(f.sharedMeta, false);
+    for (let i = 0; i < chunkMeta.length; i++) w.uint(this.index(chunkMeta[i]));
+
+    w.mapHeader(tags.metricCount + f.sharedMetrics.pairs);
     const metricKeys = tags.metricKeys;
     const metricValues = tags.metricValues;
-    for (let i = 0; i < tags.metricCount; i++, n++) {
-      ids[n] = metricKeys[i];
-      values[n] = metricValues[i];
+    for (let i = 0; i < tags.metricCount; i++) {
+      w.uint(this.keyIndex(metricKeys[i]));
+      w.number(metricValues[i]);
     }
-    ids[n] = sharedMetrics;
-    values[n++] = sharedMetrics;
-    ids[n] = TYPE;
-    values[n++] = f.type;
-    this.items.writeAgainst(w, n, shape.select(f.resource, this.epoch), this);
+    this.block(f.sharedMetrics, true);
+    w.uint(this.index(f.type));
   }
 
-  /** Writes one item afresh; its kind follows from its identity (see the item list in `writeSpan`). */
-  writeItem(id: unknown, value: unknown): void {
+  private metaPair(key: KeyInfo, value: string): void {
     const w = this.w;
-    if (id instanceof KeyInfo) {
-      w.uint(this.keyIndex(id));
-      if (typeof value === 'string') w.uint(this.valueIndex(id, value));
-      else w.number(value as number);
-    } else if (id instanceof TagBlock) this.block(id);
-    else if (typeof id === 'string') {
-      w.uint(this.index(id)); // chunk tag
-      w.uint(this.index(value as string));
-    } else if (id === TYPE) w.uint(this.index(value as string));
-    else w.mapHeader(value as number); // META_HEAD, METRICS_HEAD
-  }
-
-  /** Per-shape state; a span's shape is its shared tag block (resource, scope and kind). */
-  private shape(block: TagBlock): SpanTemplates {
-    let shape = this.shapes.get(block);
-    if (shape === undefined) {
-      shape = new SpanTemplates();
-      this.shapes.set(block, shape);
+    w.uint(this.keyIndex(key));
+    if (value === key.lastValueV05) w.uint(key.lastIndexV05); // keyIndex() cleared it if stale
+    else {
+      const index = this.index(value);
+      key.lastValueV05 = value;
+      key.lastIndexV05 = index;
+      w.uint(index);
     }
-    return shape;
-  }
-
-  /** A meta value's table index, remembered per key for the next span (`keyIndex` cleared it if stale). */
-  private valueIndex(key: KeyInfo, value: string): number {
-    if (value === key.lastValueV05) return key.lastIndexV05;
-    const index = this.index(value);
-    key.lastValueV05 = value;
-    key.lastIndexV05 = index;
-    return index;
   }
 
   /** The key's table index in this payload (also forgets a last value cached for an older payload). */
@@ -223,7 +178,7 @@ export class V05SpanWriter implements ChunkEncoder, ItemEncoder {
   }
 
   /** Encodes a shared block's indices once per payload; later spans copy its bytes. */
-  private block(block: TagBlock): void {
+  private block(block: TagBlock, numericValues: boolean): void {
     if (block.pairs === 0) return;
     const w = this.w;
     if (block.epochV05 === this.epoch && block.encodedV05 !== undefined) {
@@ -234,9 +189,8 @@ export class V05SpanWriter implements ChunkEncoder, ItemEncoder {
     const items = block.items;
     for (let i = 0; i < items.length; i += 2) {
       w.uint(this.index(items[i] as string));
-      const value = items[i + 1];
-      if (typeof value === 'number') w.number(value);
-      else w.uint(this.index(value));
+      if (numericValues) w.number(items[i + 1] as number);
+      else w.uint(this.index(items[i + 1] as string));
     }
     block.encodedV05 = new Uint8Array(w.buf.subarray(start, w.pos));
     block.epochV05 = this.epoch;

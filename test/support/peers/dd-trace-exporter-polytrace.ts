@@ -2,7 +2,8 @@
  * The Polytrace twin of `dd-trace-exporter-service.js`: same routes, instrumented with the OTel SDK +
  * HttpInstrumentation, exporting through `DatadogExporter` with its sampler and the Datadog propagators.
  * Run as `node --conditions=polytrace-src --import tsx dd-trace-exporter-polytrace.ts`. Env: DD_TRACE_AGENT_URL,
- * DD_SERVICE, DD_ENV. Prints {"port":N} once listening; SIGTERM flushes and exits.
+ * DD_SERVICE, DD_ENV. Sends { type: 'listening', port } over IPC once listening; flushes and exits on disconnect or
+ * SIGTERM.
  */
 import { CompositePropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -52,13 +53,13 @@ const server = http.createServer((req, res) => {
   res.end('ok\n');
 });
 
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(JSON.stringify({ port: (server.address() as { port: number }).port }) + '\n');
-});
-
-process.on('SIGTERM', () => {
+function stop(): void {
   server.close();
   const exit = setTimeout(() => process.exit(0), 3000);
   exit.unref();
   provider.shutdown().finally(() => process.exit(0));
-});
+}
+
+server.listen(0, '127.0.0.1', () => process.send?.({ type: 'listening', port: (server.address() as { port: number }).port }));
+process.on('disconnect', stop);
+process.on('SIGTERM', stop);

@@ -1,8 +1,8 @@
 'use strict';
 // A dd-trace 5.x instrumented HTTP service used as the reference in Datadog exporter interop tests.
-// Env: DD_TRACE_AGENT_URL (the capture agent), DD_SERVICE, DD_ENV, DD_VERSION. Prints {"port":N} once
-// listening. GET /hop?to=<url> calls <url> (propagating Datadog headers) before answering; GET /error
-// answers 500 after recording an error on the active span. The parent ends it with SIGTERM.
+// Env: DD_TRACE_AGENT_URL (the capture agent), DD_SERVICE, DD_ENV, DD_VERSION. Sends {type:'listening', port}
+// over IPC once listening. GET /hop?to=<url> calls <url> (propagating Datadog headers) before answering; GET /error
+// answers 500 after recording an error on the active span. Flushes and exits on disconnect or SIGTERM.
 const tracer = require('dd-trace').init({
   flushInterval: 50,
   startupLogs: false,
@@ -35,15 +35,15 @@ const server = http.createServer((req, res) => {
   res.end('ok\n');
 });
 
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
-});
-
-process.on('SIGTERM', () => {
+function stop() {
   server.close();
   // Give dd-trace a final flush before exiting.
   tracer._tracer && tracer._tracer._exporter && tracer._tracer._exporter.flush
     ? tracer._tracer._exporter.flush(() => process.exit(0))
     : process.exit(0);
   setTimeout(() => process.exit(0), 2000).unref();
-});
+}
+
+server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
+process.on('disconnect', stop);
+process.on('SIGTERM', stop);

@@ -3,8 +3,8 @@
  * Polytrace's Datadog exporter and keeps the spans. `/info` advertises only v0.4 so both speak it.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decode } from '@msgpack/msgpack';
+import { listenOnLoopback, onBoundedBody, type CaptureBackend } from './capture-server';
 import { hex16, type SpanView } from './span-view';
 
 interface WireSpan {
@@ -20,13 +20,6 @@ interface WireSpan {
   meta?: Record<string, unknown>;
 }
 
-export interface CaptureBackend {
-  readonly url: string;
-  spans(): SpanView[];
-  close(): Promise<void>;
-}
-
-const MAX_BODY = 16 * 1024 * 1024;
 
 function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return BigInt.asUintN(64, value);
@@ -73,16 +66,9 @@ export async function startDatadogAgent(): Promise<CaptureBackend> {
       res.writeHead(404).end();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
+    onBoundedBody(req, (body) => {
       try {
-        const traces = decode(Buffer.concat(chunks), { useBigInt64: true });
+        const traces = decode(body, { useBigInt64: true });
         if (Array.isArray(traces)) for (const trace of traces) if (Array.isArray(trace)) received.push(trace as WireSpan[]);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"rate_by_service":{}}');
@@ -91,13 +77,10 @@ export async function startDatadogAgent(): Promise<CaptureBackend> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${port}`,
     spans: () => received.flatMap((chunk) => chunk.map((span) => toView(span, chunkHighBits(chunk)))),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }

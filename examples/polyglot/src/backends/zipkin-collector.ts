@@ -1,8 +1,7 @@
 /** A stand-in Zipkin server for the demo: accepts JSON v2 spans (optionally gzipped) on /api/v2/spans. */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
-import type { CaptureBackend } from './datadog-agent';
+import { listenOnLoopback, MAX_BODY, onBoundedBody, type CaptureBackend } from './capture-server';
 import type { SpanView } from './span-view';
 
 interface ZipkinSpan {
@@ -16,8 +15,6 @@ interface ZipkinSpan {
   localEndpoint?: { serviceName?: unknown };
   tags?: Record<string, unknown>;
 }
-
-const MAX_BODY = 16 * 1024 * 1024;
 
 function toView(span: ZipkinSpan): SpanView {
   return {
@@ -42,17 +39,9 @@ export async function startZipkinCollector(): Promise<CaptureBackend> {
       res.writeHead(404).end();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
+    onBoundedBody(req, (raw) => {
       try {
-        let body = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body, { maxOutputLength: MAX_BODY });
+        const body = req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw, { maxOutputLength: MAX_BODY }) : raw;
         const spans: unknown = JSON.parse(body.toString('utf8'));
         if (!Array.isArray(spans)) throw new Error('not a list');
         received.push(...(spans as ZipkinSpan[]));
@@ -62,13 +51,6 @@ export async function startZipkinCollector(): Promise<CaptureBackend> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/spans`,
-    spans: () => received.map(toView),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, close } = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}/api/v2/spans`, spans: () => received.map(toView), close };
 }

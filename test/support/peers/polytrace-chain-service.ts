@@ -1,32 +1,27 @@
 /**
- * The "Polytrace service" of the B3 and Jaeger propagation interop tests: a stock OTel SDK (NodeTracerProvider +
- * HttpInstrumentation, ParentBased(AlwaysOn) sampler) whose only Polytrace part is the propagator under test.
- * Run as a child process with `node --conditions=polytrace-src --import tsx` and an IPC channel.
- *   PROPAGATOR = b3 | b3-multi | b3-single | jaeger
+ * The "Polytrace service" in the middle of the jaeger-client and zipkin-js chain tests: a stock OTel SDK
+ * (NodeTracerProvider + HttpInstrumentation, ParentBased(AlwaysOn) sampler) whose Polytrace parts are the propagator
+ * under test and, when asked, the Jaeger exporter. Run by `peer-process.ts` (tsx, IPC channel).
+ *   SERVICE_NAME  service name (default `polytrace`)
+ *   PROPAGATOR    b3 (default, injects single + multi) | b3-multi | b3-single | jaeger
+ *   AGENT_PORT    when set, spans go to this Jaeger agent port (UDP, compact) through Polytrace's JaegerExporter;
+ *                 otherwise every ended span is reported to the parent over IPC (see reported-spans.ts)
  *   GET /call?next=<url>  calls <url> through the instrumented http client and answers { service, downstream }
+ *                         (502 with { service, error } when that call fails)
  *   GET /leaf             answers { service, received: <its request headers> }
- * Every ended span is sent to the parent as { type: 'spans', spans: ReportedSpan[] } (see below), so the test reads
- * the ids this service recorded.
+ * Tells the parent its port over IPC: { type: 'listening', port }. Flushes and exits on disconnect.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, type TextMapPropagator } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { TextMapPropagator } from '@opentelemetry/api';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOnSampler, ParentBasedSampler, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { JaegerExporter } from '@polytrace/exporter-jaeger';
 import { B3Propagator } from '@polytrace/propagator-b3';
 import { JaegerPropagator } from '@polytrace/propagator-jaeger';
-
-export interface ReportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: 'server' | 'client' | 'other';
-  sampled: boolean;
-}
+import { ParentProcessExporter } from './reported-spans';
 
 function propagatorFromEnv(): TextMapPropagator {
   switch (process.env.PROPAGATOR) {
@@ -41,27 +36,17 @@ function propagatorFromEnv(): TextMapPropagator {
   }
 }
 
-class ParentProcessExporter implements SpanExporter {
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const reported: ReportedSpan[] = spans.map((span) => ({
-      traceId: span.spanContext().traceId,
-      spanId: span.spanContext().spanId,
-      parentSpanId: span.parentSpanContext?.spanId,
-      name: span.name,
-      kind: span.kind === SpanKind.SERVER ? 'server' : span.kind === SpanKind.CLIENT ? 'client' : 'other',
-      sampled: (span.spanContext().traceFlags & 1) === 1,
-    }));
-    process.send?.({ type: 'spans', spans: reported });
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve();
-  }
+function exporterFromEnv(): SpanExporter {
+  const agentPort = process.env.AGENT_PORT;
+  if (agentPort === undefined) return new ParentProcessExporter();
+  return new JaegerExporter({ host: '127.0.0.1', port: Number(agentPort), agentProtocol: 'compact', env: {} });
 }
 
+const service = process.env.SERVICE_NAME ?? 'polytrace';
 const provider = new NodeTracerProvider({
+  resource: resourceFromAttributes({ 'service.name': service }),
   sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-  spanProcessors: [new SimpleSpanProcessor(new ParentProcessExporter())],
+  spanProcessors: [new SimpleSpanProcessor(exporterFromEnv())],
 });
 provider.register({ propagator: propagatorFromEnv() });
 registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
@@ -89,8 +74,7 @@ function getJson(url: string): Promise<unknown> {
   });
 }
 
-const service = 'polytrace';
-const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const answer = (status: number, body: unknown): void => {
     res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,12 +1,14 @@
 'use strict';
 /**
- * A zipkin-js 0.22 service for the Zipkin bridge interop test: express + zipkin-instrumentation-express, outgoing
- * calls through zipkin-instrumentation-fetch, spans posted by zipkin-transport-http to ZIPKIN_URL encoded as
- * ZIPKIN_ENCODING (JSON_V1, zipkin-js's default, or JSON_V2).
+ * A zipkin-js 0.22 service for the B3 propagation and Zipkin bridge interop tests: express with
+ * zipkin-instrumentation-express, outgoing calls through zipkin-instrumentation-fetch, spans posted by
+ * zipkin-transport-http to ZIPKIN_URL encoded as ZIPKIN_ENCODING (JSON_V2 unless set; JSON_V1 is zipkin-js's own
+ * default, which the bridge test sets explicitly).
  *   GET /call?next=<url>  calls <url> and answers { service, downstream }
- *   GET /leaf             answers { service }
- * IPC to the parent: { type: 'listening', port } once up, and { type: 'span', span } (the v2 JSON of every span it
- * reports, whatever the wire encoding) so the test can compare what the bridge delivered with what was sent.
+ *   GET /leaf             answers { service, received: <the B3 headers it got> }
+ * IPC to the parent: { type: 'listening', port } once up, { type: 'span', span } (the v2 JSON of every span it
+ * reports, whatever the wire encoding, so a test can compare what a receiver got with what was sent) and
+ * { type: 'error', message } when a POST to ZIPKIN_URL fails. Exits on disconnect.
  */
 const express = require('express');
 const { Tracer, BatchRecorder, jsonEncoder } = require('zipkin');
@@ -16,7 +18,7 @@ const { expressMiddleware } = require('zipkin-instrumentation-express');
 const wrapFetch = require('zipkin-instrumentation-fetch');
 
 const serviceName = process.env.SERVICE_NAME || 'zipkin-js';
-const encoding = jsonEncoder[process.env.ZIPKIN_ENCODING || 'JSON_V1'];
+const encoding = jsonEncoder[process.env.ZIPKIN_ENCODING || 'JSON_V2'];
 const httpLogger = new HttpLogger({ endpoint: process.env.ZIPKIN_URL, jsonEncoder: encoding, httpInterval: 50 });
 httpLogger.on('error', (err) => process.send({ type: 'error', message: String(err) }));
 const logger = {
@@ -30,6 +32,7 @@ const zipkinFetch = wrapFetch(fetch, { tracer, serviceName, remoteServiceName: p
 
 const app = express();
 app.use(expressMiddleware({ tracer, serviceName }));
+
 app.get('/call', async (req, res) => {
   try {
     const downstream = await zipkinFetch(String(req.query.next));
@@ -38,7 +41,15 @@ app.get('/call', async (req, res) => {
     res.status(502).json({ service: serviceName, error: String(err) });
   }
 });
-app.get('/leaf', (req, res) => res.json({ service: serviceName }));
+
+app.get('/leaf', (req, res) => {
+  const received = {};
+  for (const [key, value] of Object.entries(req.headers)) if (key === 'b3' || key.startsWith('x-b3-')) received[key] = value;
+  res.json({ service: serviceName, received });
+});
 
 const server = app.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
-process.on('disconnect', () => server.close(() => process.exit(0)));
+process.on('disconnect', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

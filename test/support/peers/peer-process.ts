@@ -1,7 +1,11 @@
 /**
- * Starts a peer service script (test/support/peers/*) as a child process with an IPC channel and waits for its
- * `{ type: 'listening', port }` message. TypeScript scripts run from sources (`--conditions=polytrace-src
- * --import tsx`), like the test suites. Messages other than `listening` are handed to `onMessage`.
+ * The one launcher for every peer service script in this directory (dd-trace, zipkin-js, jaeger-client and the
+ * Polytrace twins): forks it with an IPC channel and waits for its `{ type: 'listening', port }` message. TypeScript
+ * scripts run from sources (`--conditions=polytrace-src --import tsx`), like the test suites. Messages other than
+ * `listening` are handed to `onMessage`.
+ *
+ * Stopping disconnects the IPC channel: every peer flushes its tracer and exits on 'disconnect', so the spans it
+ * still holds reach the capture server; a peer that does not exit within the grace period is killed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,7 +13,7 @@ import { join } from 'node:path';
 export interface PeerProcess {
   readonly url: string;
   readonly child: ChildProcess;
-  /** Everything the child wrote to stderr, for failure messages. */
+  /** The last 8000 characters the child wrote to stderr, for failure messages. */
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -21,8 +25,12 @@ export interface PeerOptions {
   startTimeoutMs?: number;
 }
 
+/** How long a stopping peer gets to flush its tracer before it is killed. */
+const STOP_GRACE_MS = 8000;
+
 export function startPeer(script: string, options: PeerOptions = {}): Promise<PeerProcess> {
   const path = join(__dirname, script);
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const execArgv = path.endsWith('.ts') ? ['--conditions=polytrace-src', '--import', 'tsx'] : [];
   const child = fork(path, [], { env: { ...process.env, ...options.env }, execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
@@ -32,20 +40,20 @@ export function startPeer(script: string, options: PeerOptions = {}): Promise<Pe
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
       if (child.connected) child.disconnect();
-      else child.kill('SIGKILL');
+      else child.kill('SIGTERM');
     });
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`${script} did not start within ${options.startTimeoutMs ?? 30000} ms:\n${stderr}`));
-    }, options.startTimeoutMs ?? 30000);
+      reject(new Error(`${script} did not start within ${startTimeoutMs} ms:\n${stderr}`));
+    }, startTimeoutMs);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with ${code} before listening:\n${stderr}`));
