@@ -22,7 +22,8 @@ describe('Datadog exporter side by side with dd-trace 5', function () {
     // assigned as each one starts, so `after` stops whichever started even if the other failed
     await Promise.all([
       startPeer('dd-trace-exporter-service.js', { env: { ...common, DD_SERVICE: 'dd-peer' } }).then((p) => (dd = p)),
-      startPeer('dd-trace-exporter-polytrace.ts', { env: { ...common, DD_SERVICE: 'poly-peer' } }).then((p) => (poly = p)),
+      // pinned to v0.4 so the wire types compare field for field with dd-trace's own v0.4 payloads
+      startPeer('dd-trace-exporter-polytrace.ts', { env: { ...common, DD_SERVICE: 'poly-peer', DD_TRACE_AGENT_PROTOCOL_VERSION: '0.4' } }).then((p) => (poly = p)),
     ]);
   });
 

@@ -9,6 +9,7 @@ export {
   portOf,
   closeServer,
   stopGracefully,
+  serveHttp,
   exitWithReason,
   oneLine,
 } from './service';

@@ -64,6 +64,25 @@ export function stopGracefully(tracing: Flushable, cleanup: () => Promise<void>)
   process.once('disconnect', () => void stop());
 }
 
+/**
+ * The whole life of an HTTP service of an example: listens on PORT (0 = any free port), stops gracefully
+ * (closes the server, then runs `cleanup` for its other connections, then flushes the spans) and tells the
+ * launcher it is ready.
+ */
+export async function serveHttp(
+  handler: http.RequestListener,
+  tracing: Flushable,
+  cleanup: () => Promise<void> = () => Promise.resolve(),
+): Promise<http.Server> {
+  const server = await listen(handler, portFromEnv('PORT', 0));
+  stopGracefully(tracing, async () => {
+    await closeServer(server);
+    await cleanup();
+  });
+  report({ type: 'ready', port: portOf(server) });
+  return server;
+}
+
 /** Prints one line (no stack trace) and exits: used for configuration and connection problems. */
 export function exitWithReason(reason: string): never {
   console.error(reason);

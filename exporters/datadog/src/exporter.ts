@@ -20,8 +20,12 @@ import { DatadogSampler, samplerConfigFromEnv, type DatadogSamplerConfig } from 
 export interface DatadogExporterConfig {
   /** Agent address: `http://host:port` or `unix:///path`. Default: `DD_TRACE_AGENT_URL`, host/port, socket, localhost. */
   url?: string;
-  /** `DD_TRACE_AGENT_PROTOCOL_VERSION`; `0.5` falls back to `0.4` if the agent does not list `/v0.5/traces`. */
-  protocol?: DatadogProtocol;
+  /**
+   * `DD_TRACE_AGENT_PROTOCOL_VERSION`. Default `auto`: v0.5 (a string table: ~90 instead of ~600 bytes per span, and
+   * less CPU to encode and to write to the socket) when the agent's `/info` lists `/v0.5/traces`, else v0.4. `0.5`
+   * also falls back to `0.4` when `/info` answers without it; `0.4` never asks.
+   */
+  protocol?: DatadogProtocol | 'auto';
   /** `DD_SERVICE` (falls back to `OTEL_SERVICE_NAME`): used when the resource has no real `service.name`. */
   service?: string;
   /** `DD_ENV`. */
@@ -47,7 +51,7 @@ export interface DatadogExporterConfig {
 
 interface Resolved {
   url: string;
-  protocol: DatadogProtocol;
+  protocol: DatadogProtocol | 'auto';
   service?: string;
   env?: string;
   version?: string;
@@ -70,7 +74,8 @@ export function parseDdTags(value: string | undefined): Record<string, string> |
 
 function resolveConfig(config: DatadogExporterConfig): Resolved {
   const env = config.processEnv ?? process.env;
-  const protocol = config.protocol ?? (env.DD_TRACE_AGENT_PROTOCOL_VERSION?.trim() === '0.5' ? '0.5' : '0.4');
+  const asked = env.DD_TRACE_AGENT_PROTOCOL_VERSION?.trim();
+  const protocol = config.protocol ?? (asked === '0.5' || asked === '0.4' ? asked : 'auto');
   return {
     url: config.url ?? resolveAgentUrl(env),
     protocol,
@@ -174,7 +179,9 @@ export class DatadogExporter implements PolytraceExporter, SamplerProvider {
 
   private createCore(): RetryingExporter {
     const info = this.info ?? {};
-    const useV05 = this.resolved.protocol === '0.5' && (info.endpoints === undefined || info.endpoints.includes('/v0.5/traces'));
+    const listsV05 = info.endpoints?.includes('/v0.5/traces');
+    // An explicit 0.5 is trusted when /info did not answer; `auto` needs the agent to say it takes v0.5.
+    const useV05 = this.resolved.protocol === '0.5' ? listsV05 !== false : this.resolved.protocol === 'auto' && listsV05 === true;
     if (this.resolved.protocol === '0.5' && !useV05) diag.info('datadog exporter: agent has no /v0.5/traces, using v0.4');
     this.transport.path = useV05 ? '/v0.5/traces' : '/v0.4/traces';
     const maxPayloadBytes = Math.min(this.resolved.maxPayloadBytes, info.maxRequestBytes ?? Number.POSITIVE_INFINITY);

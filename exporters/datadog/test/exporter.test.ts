@@ -45,7 +45,7 @@ describe('DatadogExporter against the capture agent', () => {
   });
 
   it('PUTs msgpack to /v0.4/traces with the agent headers, reading /info only once', async () => {
-    const { agent, exporter } = await setup();
+    const { agent, exporter } = await setup({}, { protocol: '0.4' });
     assert.equal((await exportSpans(exporter, someTraces(2, 3))).code, ExportResultCode.SUCCESS);
     assert.equal((await exportSpans(exporter, someTraces(1, 2))).code, ExportResultCode.SUCCESS);
     const requests = agent.requests();
@@ -79,6 +79,27 @@ describe('DatadogExporter against the capture agent', () => {
     assert.equal(old.agent.requests()[0].path, '/v0.4/traces');
     assert.equal(old.exporter.protocol, '0.4');
     assert.equal(old.agent.spans().length, 4);
+  });
+
+  it('by default picks v0.5 when /info lists it, v0.4 when it does not or when pinned to 0.4', async () => {
+    const modern = await setup();
+    await exportSpans(modern.exporter, someTraces(1, 3));
+    assert.equal(modern.agent.requests()[0].path, '/v0.5/traces');
+    assert.equal(modern.exporter.protocol, '0.5');
+    assert.equal(modern.agent.spans().length, 3);
+    await modern.exporter.shutdown();
+    await modern.agent.close();
+
+    const old = await setup({ endpoints: ['/v0.3/traces', '/v0.4/traces'] });
+    await exportSpans(old.exporter, someTraces(1, 3));
+    assert.equal(old.agent.requests()[0].path, '/v0.4/traces');
+    assert.equal(old.agent.spans().length, 3);
+    await old.exporter.shutdown();
+    await old.agent.close();
+
+    const pinned = await setup({}, { processEnv: { DD_TRACE_AGENT_PROTOCOL_VERSION: '0.4' } });
+    await exportSpans(pinned.exporter, someTraces(1, 3));
+    assert.equal(pinned.agent.requests()[0].path, '/v0.4/traces');
   });
 
   it('never exceeds the max_request_bytes from /info: a 10,000-span trace arrives whole in several payloads', async () => {

@@ -57,6 +57,8 @@ function mayBeB3Name(key: string): boolean {
   return first === 0x62 /* b */ || first === 0x78; /* x */
 }
 
+// OWS trimming is the same as in @polytrace/propagator-jaeger's header-reader.ts: duplicated on purpose, for the
+// reason given in wire-ids.ts (no dependency between the two propagator packages for a few stable lines).
 function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }

@@ -28,6 +28,8 @@ export function equalsIgnoreCase(key: string, lowerName: string): boolean {
   return key.length === lowerName.length && startsWithIgnoreCase(key, lowerName);
 }
 
+// OWS trimming is the same as in @polytrace/propagator-b3's header-reader.ts: duplicated on purpose, for the
+// reason given in wire-ids.ts (no dependency between the two propagator packages for a few stable lines).
 function isOws(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }

@@ -1,6 +1,6 @@
 /** taster: POST /taste ranks the candidate wines for a dish (the matchmaker's downstream service). */
 import { tracing } from './tracing';
-import { closeServer, listen, portFromEnv, portOf, report, stopGracefully } from '@polytrace/example-support';
+import { serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { withSpan } from '@polytrace/instrument';
 
@@ -39,9 +39,7 @@ app.post('/taste', async (req, res) => {
 });
 
 async function main(): Promise<void> {
-  const server = await listen(app, portFromEnv('PORT', 0));
-  stopGracefully(tracing, () => closeServer(server));
-  report({ type: 'ready', port: portOf(server) });
+  await serveHttp(app, tracing);
 }
 
 void main();

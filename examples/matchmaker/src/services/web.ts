@@ -1,16 +1,6 @@
 /** matchmaker: GET /pairings/:dish pairs a dish with a wine (PostgreSQL + Redis + the taster service). */
 import { tracing } from './tracing';
-import {
-  closeServer,
-  exitWithReason,
-  listen,
-  oneLine,
-  portFromEnv,
-  portOf,
-  report,
-  requiredEnv,
-  stopGracefully,
-} from '@polytrace/example-support';
+import { exitWithReason, oneLine, requiredEnv, serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { trace } from '@opentelemetry/api';
 import { catalogFor } from './catalog';
@@ -49,13 +39,10 @@ async function main(): Promise<void> {
     tasterUrl: requiredEnv('TASTER_URL'),
     scoreTtlSeconds: Number.isInteger(ttl) && ttl > 0 ? ttl : 30,
   };
-  const server = await listen(createApp(deps), portFromEnv('PORT', 0));
-  stopGracefully(tracing, async () => {
-    await closeServer(server);
+  await serveHttp(createApp(deps), tracing, async () => {
     redis.disconnect();
     await db.end();
   });
-  report({ type: 'ready', port: portOf(server) });
 }
 
 void main();

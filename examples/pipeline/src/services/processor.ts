@@ -1,6 +1,6 @@
 /** ingest-processor: the HTTP processing service at the end of the pipeline. */
 import { tracing } from './tracing';
-import { closeServer, listen, portFromEnv, portOf, report, stopGracefully } from '@polytrace/example-support';
+import { serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { createHash } from 'node:crypto';
 import { withSpan } from '@polytrace/instrument';
@@ -25,9 +25,7 @@ app.post('/process', async (req, res) => {
 });
 
 async function main(): Promise<void> {
-  const server = await listen(app, portFromEnv('PORT', 0));
-  stopGracefully(tracing, () => closeServer(server));
-  report({ type: 'ready', port: portOf(server) });
+  await serveHttp(app, tracing);
 }
 
 void main();

@@ -3,17 +3,7 @@
  * context travels in the message's AMQP headers, written by @polytrace/instrument's injectContext.
  */
 import { tracing } from './tracing';
-import {
-  closeServer,
-  exitWithReason,
-  listen,
-  oneLine,
-  portFromEnv,
-  portOf,
-  report,
-  requiredEnv,
-  stopGracefully,
-} from '@polytrace/example-support';
+import { exitWithReason, oneLine, requiredEnv, serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { amqpHeadersAdapter, injectContext, withSpan, type AmqpHeaders } from '@polytrace/instrument';
@@ -62,12 +52,7 @@ async function main(): Promise<void> {
   const broker = await connectBroker(process.env.AMQP_URL || DEFAULT_AMQP_URL, queue).catch((error: unknown) =>
     exitWithReason(oneLine(error)),
   );
-  const server = await listen(createApp(broker), portFromEnv('PORT', 0));
-  stopGracefully(tracing, async () => {
-    await closeServer(server);
-    await closeBroker(broker);
-  });
-  report({ type: 'ready', port: portOf(server) });
+  await serveHttp(createApp(broker), tracing, () => closeBroker(broker));
 }
 
 void main();

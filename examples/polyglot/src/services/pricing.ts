@@ -3,7 +3,7 @@
  * calls the zipkin-js inventory service with B3 headers, reporting to Datadog and Zipkin at once.
  */
 import { tracing } from './tracing';
-import { closeServer, getJson, listen, portFromEnv, portOf, report, requiredEnv, stopGracefully } from '@polytrace/example-support';
+import { getJson, requiredEnv, serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { withSpan } from '@polytrace/instrument';
 
@@ -22,9 +22,7 @@ app.get('/quote', async (req, res) => {
 });
 
 async function main(): Promise<void> {
-  const server = await listen(app, portFromEnv('PORT', 0));
-  stopGracefully(tracing, () => closeServer(server));
-  report({ type: 'ready', port: portOf(server) });
+  await serveHttp(app, tracing);
 }
 
 void main();

@@ -1,6 +1,6 @@
 /** warehouse — a Polytrace service at the end of the chain, continuing the trace from B3 headers. */
 import { tracing } from './tracing';
-import { closeServer, listen, portFromEnv, portOf, report, stopGracefully } from '@polytrace/example-support';
+import { serveHttp } from '@polytrace/example-support';
 import express from 'express';
 import { withSpan } from '@polytrace/instrument';
 
@@ -19,9 +19,7 @@ app.get('/reserve/:sku', async (req, res) => {
 });
 
 async function main(): Promise<void> {
-  const server = await listen(app, portFromEnv('PORT', 0));
-  stopGracefully(tracing, () => closeServer(server));
-  report({ type: 'ready', port: portOf(server) });
+  await serveHttp(app, tracing);
 }
 
 void main();
