@@ -10,7 +10,10 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, ConsoleSpanExporter, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ConsoleWaterfallExporter } from '@polytrace/exporter-console';
+import { runAsMain } from './lib/main';
+import { bestOfRounds } from './lib/ops';
 import type { BenchResult } from './lib/result';
+import { higherIsBetter, lowerIsBetter } from './lib/rows';
 
 const TRACES = 2000;
 
@@ -74,27 +77,16 @@ function peer(): Side & { run(fn: () => void): void } {
   };
 }
 
-function spansPerSecond(run: () => void, spanCount: number, ms: number): number {
-  const start = process.hrtime.bigint();
-  let rounds = 0;
-  do {
-    run();
-    rounds++;
-  } while (process.hrtime.bigint() - start < BigInt(ms) * 1_000_000n);
-  return (rounds * spanCount * 1e9) / Number(process.hrtime.bigint() - start);
-}
-
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   const spans = makeSpans();
-  const ms = options.quick ? 300 : 1500;
-  const rounds = options.quick ? 2 : 4;
-  let oursRate = 0;
-  let peerRate = 0;
-  for (let i = 0; i < rounds; i++) {
-    oursRate = Math.max(oursRate, spansPerSecond(() => exportAll(ours().exporter, spans), spans.length, ms));
-    const p = peer();
-    peerRate = Math.max(peerRate, spansPerSecond(() => p.run(() => exportAll(p.exporter, spans)), spans.length, ms));
-  }
+  const printing = peer();
+  // one call prints every span, so the clock is read after each; wall-clock time, no warm-up
+  const exportsPerSec = bestOfRounds(
+    { ours: () => exportAll(ours().exporter, spans), peer: () => printing.run(() => exportAll(printing.exporter, spans)) },
+    { rounds: options.quick ? 2 : 4, ms: options.quick ? 300 : 1500, clock: 'wall', batch: 1, warmupMs: 0 },
+  );
+  const oursRate = exportsPerSec.ours * spans.length;
+  const peerRate = exportsPerSec.peer * spans.length;
   const o = ours();
   exportAll(o.exporter, spans);
   const p = peer();
@@ -103,17 +95,9 @@ export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   const peerBytes = p.bytes() / spans.length;
   const peerName = '@opentelemetry/sdk-trace-base ConsoleSpanExporter';
   return [
-    { name: 'console exporter print', unit: 'spans/s', ours: oursRate, peer: peerRate, peerName, ratio: oursRate / peerRate },
-    { name: 'console exporter output', unit: 'bytes/span', ours: oursBytes, peer: peerBytes, peerName, ratio: peerBytes / oursBytes, note: 'ratio = peer/ours (smaller output is better)' },
+    higherIsBetter({ name: 'console exporter print', unit: 'spans/s', ours: oursRate, peer: peerRate, peerName }),
+    lowerIsBetter({ name: 'console exporter output', unit: 'bytes/span', ours: oursBytes, peer: peerBytes, peerName, note: 'ratio = peer/ours (smaller output is better)' }),
   ];
 }
 
-if (require.main === module) {
-  void run({ quick: process.argv.includes('--quick') }).then((results) => {
-    const fmt = (n: number | undefined): string => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
-    console.log(`${'case'.padEnd(28)}${'unit'.padEnd(12)}${'ours'.padStart(12)}${'peer'.padStart(12)}${'ratio'.padStart(8)}  peer`);
-    for (const r of results) {
-      console.log(`${r.name.padEnd(28)}${r.unit.padEnd(12)}${fmt(r.ours).padStart(12)}${fmt(r.peer).padStart(12)}${(r.ratio ?? 0).toFixed(2).padStart(8)}  ${r.peerName ?? ''}${r.note ? ` (${r.note})` : ''}`);
-    }
-  });
-}
+if (require.main === module) runAsMain(run);

@@ -8,51 +8,17 @@
  * its formatting. Both build one payload from all 10,000 spans (under the 8 MiB flush limit). Rates are spans
  * per CPU-second of the process (GC included), so other processes' load does not skew the comparison.
  */
-import { context, SpanKind, trace } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { DatadogEncoder, type DatadogProtocol } from '@polytrace/exporter-datadog';
+import { compareCpuRounds } from './lib/cpu-rounds';
+import { runAsMain } from './lib/main';
+import { MINIMAL_RESOURCE, makeShopSpans, SHOP_SQL, SHOP_TRACES } from './lib/realistic-spans';
 import type { BenchResult } from './lib/result';
+import { higherIsBetter, lowerIsBetter } from './lib/rows';
 
-const TRACES = 1667;
-const SQL = [
-  'SELECT id, name, email FROM users WHERE id = $1',
-  'SELECT * FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20',
-  'SELECT count(*) FROM order_items WHERE order_id = ANY($1)',
-  'UPDATE users SET last_seen = now() WHERE id = $1',
-  'INSERT INTO audit_log (user_id, action, at) VALUES ($1, $2, now())',
-];
-
-/** 10,002 OTel spans shaped like @opentelemetry/instrumentation-http + -pg output (stable semconv). */
+/** 10,000 of the shared realistic OTel spans, under a service-identity-only resource. */
 export function makeOtelSpans(): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'shop-api', 'deployment.environment.name': 'prod', 'service.version': '1.4.2' }),
-    spanProcessors: [new SimpleSpanProcessor(memory)],
-  });
-  const http = provider.getTracer('@opentelemetry/instrumentation-http', '0.223.0');
-  const pg = provider.getTracer('@opentelemetry/instrumentation-pg', '0.76.0');
-  for (let t = 0; t < TRACES; t++) {
-    const userId = 1000 + (t % 500);
-    const server = http.startSpan('GET /users/:id', {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': 'GET', 'url.scheme': 'http', 'server.address': 'shop.internal', 'server.port': 8080,
-        'network.peer.address': '10.0.3.17', 'network.peer.port': 51234 + (t % 1000), 'network.protocol.version': '1.1',
-        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'url.path': `/users/${userId}`,
-        'client.address': '10.0.3.17', 'http.route': '/users/:id', 'http.response.status_code': 200,
-      },
-    });
-    const ctx = trace.setSpan(context.active(), server);
-    for (let i = 0; i < 5; i++) {
-      pg.startSpan(`pg.query:${SQL[i].split(' ')[0]} shop`, {
-        kind: SpanKind.CLIENT,
-        attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'server.address': 'db.internal', 'server.port': 5432, 'db.query.text': SQL[i] },
-      }, ctx).end();
-    }
-    server.end();
-  }
-  return memory.getFinishedSpans().slice(0, 10_000);
+  return makeShopSpans(MINIMAL_RESOURCE).slice(0, 10_000);
 }
 
 export interface DdSpan {
@@ -78,7 +44,7 @@ export function makeDdTraces(): DdSpan[][] {
     url: 'http://127.0.0.1:9', telemetry: { enabled: false }, remoteConfig: { enabled: false }, runtimeMetrics: false,
   }) as DdTracer;
   const traces: DdSpan[][] = [];
-  for (let t = 0; t < TRACES; t++) {
+  for (let t = 0; t < SHOP_TRACES; t++) {
     const userId = 1000 + (t % 500);
     const server = tracer.startSpan('web.request', {
       tags: {
@@ -89,12 +55,12 @@ export function makeDdTraces(): DdSpan[][] {
       },
     });
     const spans: DdSpan[] = [server];
-    for (let i = 0; i < 5; i++) {
+    for (const [i, sql] of SHOP_SQL.entries()) {
       const q = tracer.startSpan('pg.query', {
         childOf: server,
         tags: {
           'span.kind': 'client', 'span.type': 'sql', component: 'pg', 'service.name': 'shop-api-postgres',
-          'resource.name': SQL[i], 'db.type': 'postgres', 'db.name': 'shop', 'db.user': 'app', 'out.host': 'db.internal',
+          'resource.name': sql, 'db.type': 'postgres', 'db.name': 'shop', 'db.user': 'app', 'out.host': 'db.internal',
           'network.destination.port': 5432, '_dd.integration': 'pg',
         },
       });
@@ -106,33 +72,6 @@ export function makeDdTraces(): DdSpan[][] {
     traces.push(spans);
   }
   return traces;
-}
-
-interface Measured {
-  spansPerSec: number;
-  bytesPerSpan: number;
-}
-
-/**
- * Runs the contenders in alternating rounds and keeps each one's best round, in spans per CPU-second of this
- * process (GC threads included): on a shared, loaded machine that compares them under the same conditions.
- */
-function compare(rounds: number, perRound: number, contenders: Array<{ spans: number; once: () => number }>): Measured[] {
-  const best = contenders.map(() => ({ spansPerSec: 0, bytesPerSpan: 0 }));
-  contenders.forEach((c) => { for (let i = 0; i < 3; i++) c.once(); }); // warm-up: JIT, grown buffers
-  for (let r = 0; r < rounds; r++) {
-    contenders.forEach((c, i) => {
-      let bytes = 0;
-      // CPU time, not wall time: on a shared, loaded machine wall time mostly measures the other processes
-      const start = process.cpuUsage();
-      for (let k = 0; k < perRound; k++) bytes = c.once();
-      const used = process.cpuUsage(start);
-      const seconds = (used.user + used.system) / 1e6;
-      const rate = (c.spans * perRound) / seconds;
-      if (rate > best[i].spansPerSec) best[i] = { spansPerSec: rate, bytesPerSpan: bytes / c.spans };
-    });
-  }
-  return best;
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
@@ -154,7 +93,8 @@ export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
     const encoder = new DatadogEncoder({ protocol, env: 'prod' });
     const ddEncoder = new ddEncoders[protocol]({ flush() {} }, 64 * 1024 * 1024);
     const formatted = ddTraces.map((t) => t.map((s, i) => format(s, i === 0, false)));
-    const [ours, ddFormatEncode, ddEncodeOnly] = compare(rounds, 3, [
+    // best of interleaved rounds of 3 full encodes each, after 3 warm-up encodes (JIT, grown buffers)
+    const [ours, ddFormatEncode, ddEncodeOnly] = await compareCpuRounds([
       { spans: otelSpans.length, once: () => encoder.encode(otelSpans).reduce((n, p) => n + p.body.byteLength, 0) },
       {
         spans: ddCount,
@@ -171,26 +111,15 @@ export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
           return ddEncoder.makePayload().byteLength;
         },
       },
-    ]);
+    ], { rounds, warmup: { calls: 3 }, round: { calls: 3 }, pick: 'best' });
     const peerName = `dd-trace span_format + encode/${protocol}`;
     results.push(
-      { name: `datadog v${protocol} ReadableSpan→payload`, unit: 'spans/CPU-s', ours: ours.spansPerSec, peer: ddFormatEncode.spansPerSec, peerName, ratio: ours.spansPerSec / ddFormatEncode.spansPerSec },
-      { name: `datadog v${protocol} vs dd-trace encoder alone`, unit: 'spans/CPU-s', ours: ours.spansPerSec, peer: ddEncodeOnly.spansPerSec, peerName: `dd-trace encode/${protocol} only (pre-formatted)`, ratio: ours.spansPerSec / ddEncodeOnly.spansPerSec, note: 'ours still includes mapping' },
-      { name: `datadog v${protocol} payload size`, unit: 'bytes/span', ours: ours.bytesPerSpan, peer: ddFormatEncode.bytesPerSpan, peerName, ratio: ddFormatEncode.bytesPerSpan / ours.bytesPerSpan, note: 'ratio = peer/ours (>1: ours smaller)' },
+      higherIsBetter({ name: `datadog v${protocol} ReadableSpan→payload`, unit: 'spans/CPU-s', ours: ours.spansPerSec, peer: ddFormatEncode.spansPerSec, peerName }),
+      higherIsBetter({ name: `datadog v${protocol} vs dd-trace encoder alone`, unit: 'spans/CPU-s', ours: ours.spansPerSec, peer: ddEncodeOnly.spansPerSec, peerName: `dd-trace encode/${protocol} only (pre-formatted)`, note: 'ours still includes mapping' }),
+      lowerIsBetter({ name: `datadog v${protocol} payload size`, unit: 'bytes/span', ours: ours.bytesPerSpan, peer: ddFormatEncode.bytesPerSpan, peerName }),
     );
   }
   return results;
 }
 
-if (require.main === module) {
-  const quick = process.argv.includes('--quick');
-  run({ quick }).then((results) => {
-    for (const r of results) {
-      console.log(`${r.name.padEnd(44)} ${r.unit.padEnd(10)} ours ${r.ours.toFixed(r.ours < 1000 ? 1 : 0).padStart(9)}  ${r.peerName}: ${r.peer?.toFixed(r.peer < 1000 ? 1 : 0).padStart(9)}  ratio ${r.ratio?.toFixed(2)}${r.note ? `  (${r.note})` : ''}`);
-    }
-    process.exit(0);
-  }, (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runAsMain(run);

@@ -46,9 +46,10 @@ export async function run(options: { quick: boolean }): Promise<BenchSection> {
   const lines = [
     `${rounds} round(s) × ${seconds} s per mode after a ${fmt(warmup)}-request warm-up, 32 connections, modes interleaved; medians. Server pinned to core ${SERVER_CORE}, autocannon to core ${LOAD_CORE}.`,
     'CPU µs/req = server utime+stime per request; added = minus untraced; spans/req counts what the sink actually received (warm-up included).',
+    'On a shared machine single rounds scatter by ±20 %: the per-round column shows it; compare modes within one run.',
     '',
-    '| server | mode | req/s | p99 ms | CPU µs/req | added µs/req | req/s ratio vs untraced | spans/req |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| server | mode | req/s | p99 ms | CPU µs/req | added µs/req | req/s ratio vs untraced | spans/req | CPU µs/req per round |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   // --quick is a smoke check: node:http only, one short round.
   const servers = Object.entries(SERVERS).filter(([name]) => !options.quick || name === 'node:http');
@@ -68,12 +69,12 @@ export async function run(options: { quick: boolean }): Promise<BenchSection> {
     const baseCpu = median(base.map((x) => x.cpuUsPerReq));
     for (const m of modeNames) {
       const rs = runs.get(m)!;
-      if (rs.length === 0) { lines.push(`| ${serverName} | ${m} | failed | | | | | |`); continue; }
+      if (rs.length === 0) { lines.push(`| ${serverName} | ${m} | failed | | | | | | |`); continue; }
       const rps = median(rs.map((x) => x.rps));
       const cpu = median(rs.map((x) => x.cpuUsPerReq));
       const spansPerReq = MODES[m].sink ? rs.reduce((n, x) => n + x.spans, 0) / rs.reduce((n, x) => n + x.requests, 0) : NaN;
       const void_ = MODES[m].sink !== undefined && spansPerReq === 0;
-      lines.push(`| ${serverName} | ${m} | ${fmt(rps)} | ${fmt(median(rs.map((x) => x.p99Ms)), 1)} | ${fmt(cpu, 1)} | ${m === 'untraced' ? '' : fmt(cpu - baseCpu, 1)} | ${fmt(rps / baseRps, 2)} | ${Number.isNaN(spansPerReq) ? '' : fmt(spansPerReq, 3)}${void_ ? ' **VOID: no spans**' : ''} |`);
+      lines.push(`| ${serverName} | ${m} | ${fmt(rps)} | ${fmt(median(rs.map((x) => x.p99Ms)), 1)} | ${fmt(cpu, 1)} | ${m === 'untraced' ? '' : fmt(cpu - baseCpu, 1)} | ${fmt(rps / baseRps, 2)} | ${Number.isNaN(spansPerReq) ? '' : fmt(spansPerReq, 3)}${void_ ? ' **VOID: no spans**' : ''} | ${rs.map((x) => fmt(x.cpuUsPerReq, 1)).join(' / ')} |`);
       if (m !== 'untraced') {
         results.push({ name: `http ${serverName} ${m} added CPU`, unit: 'µs/req', ours: cpu - baseCpu, note: `req/s ratio ${fmt(rps / baseRps, 2)}, spans/req ${fmt(spansPerReq, 3)}${void_ ? ', VOID' : ''}` });
       }

@@ -8,13 +8,10 @@
 import { ProxyTracerProvider, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { traced, withSpan } from '@polytrace/instrument';
+import { runAsMain } from './lib/main';
+import { bestOfRounds, type OpsCase } from './lib/ops';
 import type { BenchResult } from './lib/result';
-
-interface Case {
-  name: string;
-  ours: () => void;
-  peer: () => void;
-}
+import { higherIsBetter } from './lib/rows';
 
 function work(x: number): number {
   return (x * 31 + 7) % 1000;
@@ -35,12 +32,12 @@ function manualSpan<R>(tracer: Tracer, name: string, fn: () => R): R {
   });
 }
 
-function cases(): Case[] {
+function cases(): OpsCase[] {
   // No SDK: a proxy provider with no delegate is exactly what the global API hands out before an SDK registers.
   const noSdk = new ProxyTracerProvider().getTracer('bench');
   const sdk = new BasicTracerProvider({ sampler: new AlwaysOnSampler() }).getTracer('bench');
   let n = 0;
-  const list: Case[] = [];
+  const list: OpsCase[] = [];
   for (const [label, tracer] of [['no SDK', noSdk], ['SDK', sdk]] as const) {
     const tracedWork = traced(work, { tracer });
     list.push(
@@ -51,44 +48,14 @@ function cases(): Case[] {
   return list;
 }
 
-/** Calls `fn` in batches for about `ms` milliseconds; calls per second. */
-function opsPerSecond(fn: () => void, ms: number): number {
-  const budget = BigInt(ms) * 1_000_000n;
-  const start = process.hrtime.bigint();
-  let calls = 0;
-  let elapsed = 0n;
-  do {
-    for (let i = 0; i < 500; i++) fn();
-    calls += 500;
-    elapsed = process.hrtime.bigint() - start;
-  } while (elapsed < budget);
-  return (calls * 1e9) / Number(elapsed);
-}
-
-function measure(c: Case, quick: boolean): BenchResult {
-  const rounds = quick ? 3 : 5;
-  const ms = quick ? 100 : 400;
-  opsPerSecond(c.ours, 50);
-  opsPerSecond(c.peer, 50);
-  let ours = 0;
-  let peer = 0;
-  for (let i = 0; i < rounds; i++) {
-    ours = Math.max(ours, opsPerSecond(c.ours, ms));
-    peer = Math.max(peer, opsPerSecond(c.peer, ms));
-  }
-  return { name: `instrument ${c.name}`, unit: 'ops/s', ours, peer, peerName: 'hand-written @opentelemetry/api', ratio: ours / peer };
+/** Best of alternating rounds, wall-clock ops/s. */
+function measure(c: OpsCase, quick: boolean): BenchResult {
+  const { ours, peer } = bestOfRounds(c, { rounds: quick ? 3 : 5, ms: quick ? 100 : 400, clock: 'wall' });
+  return higherIsBetter({ name: `instrument ${c.name}`, unit: 'ops/s', ours, peer, peerName: 'hand-written @opentelemetry/api' });
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   return cases().map((c) => measure(c, options.quick));
 }
 
-if (require.main === module) {
-  void run({ quick: process.argv.includes('--quick') }).then((results) => {
-    const fmt = (n: number | undefined): string => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
-    console.log(`${'case'.padEnd(36)}${'ours ops/s'.padStart(14)}${'peer ops/s'.padStart(14)}${'ratio'.padStart(8)}  peer`);
-    for (const r of results) {
-      console.log(`${r.name.padEnd(36)}${fmt(r.ours).padStart(14)}${fmt(r.peer).padStart(14)}${(r.ratio ?? 0).toFixed(2).padStart(8)}  ${r.peerName ?? ''}`);
-    }
-  });
-}
+if (require.main === module) runAsMain(run);

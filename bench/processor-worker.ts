@@ -1,8 +1,6 @@
 // Child process for bench/processor.bench.ts: runs one scenario with one processor in a fresh process (clean heap and
 // RSS) and reports a JSON result over IPC. The exporter is the same for both processors unless `exporter` says
 // otherwise, so the processors are what is compared.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -14,6 +12,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { HttpTransport, PolytraceSpanProcessor, RetryingExporter, type EncodedPayload } from '@polytrace/exporter-base';
+import { fullGc, median } from './lib/stats';
 
 export type ProcessorKind = 'polytrace' | 'otel-bsp';
 export type ExporterKind = 'json' | 'otel-zipkin';
@@ -130,11 +129,6 @@ async function onEndScenario(config: WorkerConfig): Promise<WorkerResult> {
   };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 /** Paced load: `rate` spans/s in chunks with event-loop turns between, like a busy server. */
 async function loadScenario(config: WorkerConfig): Promise<WorkerResult> {
   const exporter = makeExporter(config);
@@ -171,8 +165,7 @@ async function loadScenario(config: WorkerConfig): Promise<WorkerResult> {
   const rssEnd = process.memoryUsage().rss;
   const heapUsedEnd = process.memoryUsage().heapUsed;
   // what is really retained (the RSS above includes garbage not yet collected)
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
+  fullGc();
   const heapAfterGc = process.memoryUsage().heapUsed;
   const processorDropped = processorDrops(processor);
   // BatchSpanProcessor rejects flush/shutdown when an export failed: that is a result here, not an error

@@ -5,13 +5,18 @@
 // Both processors feed the same exporter (@polytrace/exporter-base RetryingExporter + compact JSON) so the processors
 // are what is compared; the RSS rows add the stock peer stack (BSP + @opentelemetry/exporter-zipkin) for context.
 //   cd /work/main && npx tsx --conditions=polytrace-src bench/processor.bench.ts [--quick]
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { runAsMain } from './lib/main';
 import type { BenchResult } from './lib/result';
+import { higherIsBetter, lowerIsBetter } from './lib/rows';
 import type { ExporterKind, ProcessorKind, WorkerConfig, WorkerResult } from './processor-worker';
 
-const EXEC_ARGV = ['--conditions=polytrace-src', '--import', 'tsx'];
+/** A bench/ script in a child process, from sources like this one, with IPC to talk to it. */
+function forkFromSources(script: string, arg: string): ChildProcess {
+  return fork(path.join(__dirname, script), [arg], { execArgv: ['--conditions=polytrace-src', '--import', 'tsx'], stdio: 'inherit' });
+}
 const MB = 1024 * 1024;
 
 interface SinkHandle {
@@ -22,7 +27,7 @@ interface SinkHandle {
 }
 
 async function startSink(behaviour: 'healthy' | 'hang'): Promise<SinkHandle> {
-  const child = fork(path.join(__dirname, 'processor-sink.ts'), [behaviour], { execArgv: EXEC_ARGV, stdio: 'inherit' });
+  const child = forkFromSources('processor-sink.ts', behaviour);
   const next = <T>(type: string): Promise<T> =>
     new Promise((resolve) => {
       const onMessage = (msg: { type: string } & T): void => {
@@ -63,7 +68,7 @@ async function refusedUrl(): Promise<string> {
 
 function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'processor-worker.ts'), [JSON.stringify(config)], { execArgv: EXEC_ARGV, stdio: 'inherit' });
+    const child = forkFromSources('processor-worker.ts', JSON.stringify(config));
     let result: WorkerResult | undefined;
     child.on('message', (msg: { type: string; result: WorkerResult }) => {
       if (msg.type === 'result') result = msg.result;
@@ -82,24 +87,22 @@ async function onEndRows(log: (line: string) => void): Promise<BenchResult[]> {
   log(`onEnd: ours ${ours.onEndNsPerSpan?.toFixed(0)} ns/span in span.end() (${ours.totalNsPerSpan?.toFixed(0)} total), ` +
     `BSP ${peer.onEndNsPerSpan?.toFixed(0)} ns/span (${peer.totalNsPerSpan?.toFixed(0)} total)`);
   return [
-    {
+    lowerIsBetter({
       name: 'processor onEnd, on the span.end() path (null exporter)',
       unit: 'ns/span',
       ours: ours.onEndNsPerSpan ?? NaN,
-      peer: peer.onEndNsPerSpan,
+      peer: peer.onEndNsPerSpan ?? NaN,
       peerName: PEER,
-      ratio: (peer.onEndNsPerSpan ?? NaN) / (ours.onEndNsPerSpan ?? NaN),
       note: `ops/s ours ${(1e9 / (ours.onEndNsPerSpan ?? NaN)).toExponential(2)}; ratio = peer/ours (BSP exports synchronously inside onEnd, we defer to setImmediate)`,
-    },
-    {
+    }),
+    lowerIsBetter({
       name: 'process CPU per span incl. batching + event-loop turns (null exporter)',
       unit: 'ns/span',
       ours: ours.totalNsPerSpan ?? NaN,
-      peer: peer.totalNsPerSpan,
+      peer: peer.totalNsPerSpan ?? NaN,
       peerName: PEER,
-      ratio: (peer.totalNsPerSpan ?? NaN) / (ours.totalNsPerSpan ?? NaN),
       note: 'ratio = peer/ours',
-    },
+    }),
   ];
 }
 
@@ -145,15 +148,14 @@ async function throughputRows(quick: boolean, log: (line: string) => void): Prom
       const ours = measured.polytrace;
       const peer = measured['otel-bsp'];
       const what = Number.isFinite(rate) ? `${rate / 1000}k spans/s offered` : 'flat out';
-      rows.push({
+      rows.push(higherIsBetter({
         name: `delivered to a healthy HTTP sink, ${what} (median of ${rounds})`,
         unit: 'spans/s',
         ours: ours.delivered,
         peer: peer.delivered,
         peerName: PEER,
-        ratio: ours.delivered / peer.delivered,
         note: `offered: ours ${ours.offered.toFixed(0)}/s, peer ${peer.offered.toFixed(0)}/s; ${ours.bytesPerSpan.toFixed(0)} bytes/span on the wire (same exporter)`,
-      });
+      }));
       rows.push({
         name: `dropped, healthy HTTP sink, ${what}`,
         unit: '%',
@@ -196,15 +198,14 @@ async function rssRows(log: (line: string) => void): Promise<BenchResult[]> {
   for (const [processor, exporter] of stacks.slice(1)) {
     const peer = rss[label(processor, exporter)];
     for (const backend of ['healthy', 'refusing', 'hanging']) {
-      rows.push({
+      rows.push(lowerIsBetter({
         name: `RSS after 30 s at 100k spans/s, backend ${backend}`,
         unit: 'MB',
         ours: ours[backend] / MB,
         peer: peer[backend] / MB,
         peerName: label(processor, exporter),
-        ratio: peer[backend] / ours[backend],
         note: `ratio = peer/ours; ours vs our healthy run: ${((ours[backend] - ours.healthy) / MB).toFixed(0)} MB`,
-      });
+      }));
     }
   }
   return rows;
@@ -217,17 +218,4 @@ export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   return rows;
 }
 
-if (require.main === module) {
-  run({ quick: process.argv.includes('--quick') })
-    .then((rows) => {
-      for (const r of rows) {
-        const peer = r.peer === undefined ? '' : ` | ${r.peerName}: ${r.peer.toFixed(2)}`;
-        const ratio = r.ratio === undefined ? '' : ` | ratio ${r.ratio.toFixed(2)}`;
-        console.log(`${r.name}: ${r.ours.toFixed(2)} ${r.unit}${peer}${ratio}${r.note ? ` | ${r.note}` : ''}`);
-      }
-    })
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
-}
+if (require.main === module) runAsMain(run);

@@ -19,35 +19,19 @@ import { JaegerPropagator as OtelJaegerPropagator } from '@opentelemetry/propaga
 import { B3Propagator } from '@polytrace/propagator-b3';
 import { JaegerPropagator } from '@polytrace/propagator-jaeger';
 
+import { runAsMain } from './lib/main';
+import { bestOfRounds, type OpsCase } from './lib/ops';
+import { requestHeaders } from './lib/request-headers';
 import type { BenchResult } from './lib/result';
+import { higherIsBetter } from './lib/rows';
 
 export type { BenchResult };
 
 /** One comparison: the same operation done by our propagator and by the OTel one. */
-export interface PropagationBenchCase {
-  name: string;
-  peerName: string;
-  note?: string;
-  ours: () => void;
-  peer: () => void;
-}
+export type PropagationBenchCase = OpsCase & { peerName: string };
 
 const T = '80f198ee56343ba864fe8b2a57d3eff7';
 const S = 'e457b5a2e4d86bd1';
-
-/** What a Node server sees besides the tracing headers (IncomingHttpHeaders are lower-case). */
-function requestHeaders(tracing: Record<string, string>): Record<string, string> {
-  return {
-    host: 'api.internal:8080',
-    'user-agent': 'node-fetch/1.0',
-    accept: 'application/json',
-    'accept-encoding': 'gzip, deflate',
-    connection: 'keep-alive',
-    'content-type': 'application/json',
-    'content-length': '42',
-    ...tracing,
-  };
-}
 
 const sampledCtx: Context = trace.setSpanContext(ROOT_CONTEXT, { traceId: T, spanId: S, traceFlags: TraceFlags.SAMPLED });
 const baggageCtx: Context = propagation.setBaggage(
@@ -101,54 +85,17 @@ export function b3JaegerBenchCases(): PropagationBenchCase[] {
   ];
 }
 
-/** Calls `fn` in batches for about `ms` milliseconds and returns calls per second. */
-export function opsPerSecond(fn: () => void, ms: number): number {
-  const batch = 1000;
-  const start = process.hrtime.bigint();
-  const budget = BigInt(ms) * 1_000_000n;
-  let calls = 0;
-  let elapsed = 0n;
-  do {
-    for (let i = 0; i < batch; i++) fn();
-    calls += batch;
-    elapsed = process.hrtime.bigint() - start;
-  } while (elapsed < budget);
-  return (calls * 1e9) / Number(elapsed);
-}
-
 /**
  * Best of many short alternating rounds (the order flips each round), so that both sides get the same chances on
- * a shared, loaded machine; the best round is the one least disturbed by other processes.
+ * a shared, loaded machine; the best round is the one least disturbed by other processes. Wall-clock ops/s.
  */
 export function compare(c: PropagationBenchCase, quick: boolean): BenchResult {
-  const rounds = quick ? 4 : 10;
-  const ms = quick ? 80 : 200;
-  opsPerSecond(c.ours, 50);
-  opsPerSecond(c.peer, 50);
-  let ours = 0;
-  let peer = 0;
-  for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      ours = Math.max(ours, opsPerSecond(c.ours, ms));
-      peer = Math.max(peer, opsPerSecond(c.peer, ms));
-    } else {
-      peer = Math.max(peer, opsPerSecond(c.peer, ms));
-      ours = Math.max(ours, opsPerSecond(c.ours, ms));
-    }
-  }
-  return { name: c.name, unit: 'ops/s', ours, peer, peerName: c.peerName, ratio: ours / peer, note: c.note };
+  const { ours, peer } = bestOfRounds(c, { rounds: quick ? 4 : 10, ms: quick ? 80 : 200, clock: 'wall', batch: 1000, alternateOrder: true });
+  return higherIsBetter({ name: c.name, unit: 'ops/s', ours, peer, peerName: c.peerName, note: c.note });
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   return b3JaegerBenchCases().map((c) => compare(c, options.quick));
 }
 
-if (require.main === module) {
-  void run({ quick: process.argv.includes('--quick') }).then((results) => {
-    const fmt = (n: number | undefined): string => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
-    console.log(`${'case'.padEnd(26)}${'ours ops/s'.padStart(14)}${'peer ops/s'.padStart(14)}${'ratio'.padStart(8)}  peer`);
-    for (const r of results) {
-      console.log(`${r.name.padEnd(26)}${fmt(r.ours).padStart(14)}${fmt(r.peer).padStart(14)}${(r.ratio ?? 0).toFixed(2).padStart(8)}  ${r.peerName ?? ''}`);
-    }
-  });
-}
+if (require.main === module) runAsMain(run);

@@ -5,7 +5,7 @@
  * and tracecontext/baggage/b3/b3multi/jaeger against the OTel propagators — all in one run.
  *   cd /work/main && npx tsx --conditions=polytrace-src bench/propagation.bench.ts [--quick]
  * (without `--conditions=polytrace-src` it measures the built `dist/`, i.e. what users run).
- * Rates are per CPU second of the benchmark process (see `opsPerSecond`).
+ * Rates are per CPU second of the benchmark process (see bench/lib/ops.ts).
  */
 import {
   ROOT_CONTEXT,
@@ -21,23 +21,11 @@ import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/
 import { B3InjectEncoding, B3Propagator as OtelB3Propagator } from '@opentelemetry/propagator-b3';
 import { JaegerPropagator as OtelJaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { createPropagator, type PropagationStyleName } from '@polytrace/propagation';
-
-export interface BenchResult {
-  name: string;
-  unit: string;
-  ours: number;
-  peer?: number;
-  peerName?: string;
-  ratio?: number;
-  note?: string;
-}
-
-interface Case {
-  name: string;
-  peerName: string;
-  ours: () => void;
-  peer: () => void;
-}
+import { runAsMain } from './lib/main';
+import { bestOfRounds, type OpsCase } from './lib/ops';
+import { requestHeaders } from './lib/request-headers';
+import type { BenchResult } from './lib/result';
+import { higherIsBetter } from './lib/rows';
 
 /** The parts of dd-trace's tracer this bench drives (it has no type declarations we can rely on here). */
 interface DdTracer {
@@ -68,26 +56,18 @@ function loadDdTrace(): { tracer: DdTracer; datadogOnly: DdHttpPropagator } {
   return { tracer, datadogOnly };
 }
 
-/** What a Node server sees besides the tracing headers. */
-function withRequestHeaders(tracing: Record<string, string>): Record<string, string> {
-  return {
-    host: 'api.internal:8080', 'user-agent': 'node-fetch/1.0', accept: 'application/json', 'accept-encoding': 'gzip, deflate',
-    connection: 'keep-alive', 'content-type': 'application/json', 'content-length': '42', ...tracing,
-  };
-}
-
 const ours = (style: PropagationStyleName | PropagationStyleName[]): TextMapPropagator => {
   const styles = Array.isArray(style) ? style : [style];
   return createPropagator({ extract: styles, inject: styles });
 };
 
-function cases(): Case[] {
+function cases(): OpsCase[] {
   const { tracer, datadogOnly } = loadDdTrace();
   const ddSpan = tracer.startSpan('bench');
   const ddHeaders: Record<string, string> = {};
   tracer.inject(ddSpan, 'http_headers', ddHeaders); // also makes dd-trace take its sampling decision once
   ddHeaders.baggage = 'user=alice%20smith,tenant=t-42';
-  const incoming = withRequestHeaders(ddHeaders);
+  const incoming = requestHeaders(ddHeaders);
   const ddExtracted = tracer.extract('http_headers', incoming);
 
   // Our side of the same hop: the context we would have extracted from dd-trace's headers, and a local child of it.
@@ -103,12 +83,12 @@ function cases(): Case[] {
   const T = remote.traceId;
   const S = '000000003ade68b1';
   const inputs: Record<string, Record<string, string>> = {
-    datadog: withRequestHeaders(Object.fromEntries(Object.entries(ddHeaders).filter(([k]) => k.startsWith('x-datadog-')))),
-    tracecontext: withRequestHeaders({ traceparent: ddHeaders.traceparent, tracestate: ddHeaders.tracestate }),
-    baggage: withRequestHeaders({ baggage: ddHeaders.baggage }),
-    b3: withRequestHeaders({ b3: `${T}-${S}-1` }),
-    b3multi: withRequestHeaders({ 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-sampled': '1' }),
-    jaeger: withRequestHeaders({ 'uber-trace-id': `${T}:${S}:0:1` }),
+    datadog: requestHeaders(Object.fromEntries(Object.entries(ddHeaders).filter(([k]) => k.startsWith('x-datadog-')))),
+    tracecontext: requestHeaders({ traceparent: ddHeaders.traceparent, tracestate: ddHeaders.tracestate }),
+    baggage: requestHeaders({ baggage: ddHeaders.baggage }),
+    b3: requestHeaders({ b3: `${T}-${S}-1` }),
+    b3multi: requestHeaders({ 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-sampled': '1' }),
+    jaeger: requestHeaders({ 'uber-trace-id': `${T}:${S}:0:1` }),
   };
   const otel: Record<string, [TextMapPropagator, string]> = {
     tracecontext: [new W3CTraceContextPropagator(), '@opentelemetry/core W3CTraceContextPropagator'],
@@ -118,7 +98,7 @@ function cases(): Case[] {
     jaeger: [new OtelJaegerPropagator(), '@opentelemetry/propagator-jaeger'],
   };
 
-  const list: Case[] = [
+  const list: OpsCase[] = [
     {
       name: 'datadog,tracecontext,baggage extract', peerName: 'dd-trace tracer.extract (default styles)',
       ours: () => void composite.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter),
@@ -167,51 +147,14 @@ function cases(): Case[] {
   return list;
 }
 
-/**
- * Calls `fn` in batches for about `ms` milliseconds of this process's CPU time; calls per CPU second.
- * CPU time rather than wall time: on a shared, loaded machine the wall clock mostly measures how often
- * the process was descheduled, which swamps the differences being measured.
- */
-function opsPerSecond(fn: () => void, ms: number): number {
-  const budgetMicros = ms * 1000;
-  const start = process.cpuUsage();
-  let calls = 0;
-  let elapsedMicros = 0;
-  do {
-    for (let i = 0; i < 500; i++) fn();
-    calls += 500;
-    const used = process.cpuUsage(start);
-    elapsedMicros = used.user + used.system;
-  } while (elapsedMicros < budgetMicros);
-  return (calls * 1e6) / elapsedMicros;
-}
-
-/** Best of alternating rounds, so both sides see the same machine load. */
-function measure(c: Case, quick: boolean): BenchResult {
-  const rounds = quick ? 3 : 5;
-  const ms = quick ? 100 : 400;
-  opsPerSecond(c.ours, 50);
-  opsPerSecond(c.peer, 50);
-  let o = 0;
-  let p = 0;
-  for (let i = 0; i < rounds; i++) {
-    o = Math.max(o, opsPerSecond(c.ours, ms));
-    p = Math.max(p, opsPerSecond(c.peer, ms));
-  }
-  return { name: `propagation ${c.name}`, unit: 'ops/cpu-s', ours: o, peer: p, peerName: c.peerName, ratio: o / p };
+/** Best of alternating rounds, in ops per CPU second (see bench/lib/ops.ts). */
+function measure(c: OpsCase, quick: boolean): BenchResult {
+  const { ours: o, peer: p } = bestOfRounds(c, { rounds: quick ? 3 : 5, ms: quick ? 100 : 400, clock: 'cpu' });
+  return higherIsBetter({ name: `propagation ${c.name}`, unit: 'ops/cpu-s', ours: o, peer: p, peerName: c.peerName });
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
   return cases().map((c) => measure(c, options.quick));
 }
 
-if (require.main === module) {
-  void run({ quick: process.argv.includes('--quick') }).then((results) => {
-    const fmt = (n: number | undefined): string => (n === undefined ? '-' : Math.round(n).toLocaleString('en-US'));
-    console.log(`${'case (ops per CPU second)'.padEnd(50)}${'ours'.padStart(13)}${'peer'.padStart(13)}${'ratio'.padStart(8)}  peer`);
-    for (const r of results) {
-      console.log(`${r.name.padEnd(50)}${fmt(r.ours).padStart(13)}${fmt(r.peer).padStart(13)}${(r.ratio ?? 0).toFixed(2).padStart(8)}  ${r.peerName ?? ''}`);
-    }
-    process.exit(0); // dd-trace keeps timers alive
-  });
-}
+if (require.main === module) runAsMain(run);

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
+import { hex16 } from '../support/datadog-trace';
 import { startPeer, type PeerProcess } from '../support/peers/peer-process';
 
 const DD_SERVICE = 'dd-svc';
@@ -30,10 +31,6 @@ function random63(): bigint {
   const b = randomBytes(8);
   b[0] &= 0x7f;
   return b.readBigUInt64BE() || 1n;
-}
-
-function hex16(n: bigint): string {
-  return n.toString(16).padStart(16, '0');
 }
 
 function upstreamHeaders(style: string, chain: Chain): Record<string, string> {
@@ -222,6 +219,6 @@ describe('interop with dd-trace 5.132: a traceparent-rewriting proxy in between'
     const ptServer = spans.find((s) => s.service === PT_SERVICE);
     assert.ok(ddClient && ptServer, JSON.stringify(spans.map((s) => [s.service, s.name])));
     assert.strictEqual(ptServer.parent_id, BigInt(`0x${proxySpanId}`), 'parent is the proxy span named by traceparent');
-    assert.strictEqual(ptServer.meta['_dd.parent_id'], ddClient.span_id.toString(16).padStart(16, '0'), 'last Datadog span recorded');
+    assert.strictEqual(ptServer.meta['_dd.parent_id'], hex16(ddClient.span_id), 'last Datadog span recorded');
   });
 });

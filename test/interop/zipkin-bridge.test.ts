@@ -15,6 +15,7 @@ import { JaegerExporter } from '@polytrace/exporter-jaeger';
 import { B3Propagator } from '@polytrace/propagator-b3';
 import { serverSpanId, startZipkinBridgeServer, type ZipkinBridgeServer } from '@polytrace/zipkin-bridge';
 import { DatadogCaptureAgent, type CapturedSpan } from '../support/datadog-agent';
+import { hex16 } from '../support/datadog-trace';
 import { i64ToHex, startJaegerAgent, tagsByKey, tagValue, type JaegerCaptureAgent } from '../support/jaeger-agent';
 import { startPeer, type PeerProcess } from '../support/peers/peer-process';
 import { waitFor } from '../support/wait-for';
@@ -99,8 +100,6 @@ async function startPolytraceService(agent: DatadogCaptureAgent, jaeger: JaegerC
   };
 }
 
-const hex = (v: bigint): string => v.toString(16).padStart(16, '0');
-
 describe('zipkin-js → Zipkin bridge → Datadog and Jaeger exporters', function () {
   this.timeout(60_000);
   let agent: DatadogCaptureAgent;
@@ -161,12 +160,12 @@ describe('zipkin-js → Zipkin bridge → Datadog and Jaeger exporters', functio
 
       // Datadog: one trace, unique ids, the right parents, services, timing and tags.
       assert.strictEqual(ddSpans.length, 5);
-      assert.deepStrictEqual(new Set(ddSpans.map((s) => hex(s.trace_id))), new Set([frontServer.traceId.slice(-16)]));
-      const ddById = new Map<string, CapturedSpan>(ddSpans.map((s) => [hex(s.span_id), s]));
+      assert.deepStrictEqual(new Set(ddSpans.map((s) => hex16(s.trace_id))), new Set([frontServer.traceId.slice(-16)]));
+      const ddById = new Map<string, CapturedSpan>(ddSpans.map((s) => [hex16(s.span_id), s]));
       assert.deepStrictEqual(new Set(ddById.keys()), new Set(expected.keys()));
       for (const [id, want] of expected) {
         const dd = ddById.get(id)!;
-        assert.strictEqual(hex(dd.parent_id), want.parent, `parent of ${want.service} ${id}`);
+        assert.strictEqual(hex16(dd.parent_id), want.parent, `parent of ${want.service} ${id}`);
         assert.strictEqual(dd.service, want.service);
         if (want.zipkin) {
           assert.strictEqual(dd.start, BigInt(want.zipkin.timestamp) * 1000n, `start of ${id}`);

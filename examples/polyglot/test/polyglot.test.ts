@@ -1,13 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { getJson } from '@polytrace/example-support';
 import { DatadogCaptureAgent, type CapturedSpan } from '../../../test/support/datadog-agent';
+import { hex16 } from '../../../test/support/datadog-trace';
 import { only } from '../../../test/support/only';
 import { startZipkinServer, type CapturedZipkinSpan, type ZipkinCaptureServer } from '../../../test/support/zipkin-server';
 import { startPolyglot, type RunningPolyglot } from '../src/polyglot';
-
-function hex16(id: bigint): string {
-  return id.toString(16).padStart(16, '0');
-}
 
 /** `_dd.p.tid` (the high half of a 128-bit id) is sent once per chunk, on one of its spans. */
 function highBitsOfChunkWith(agent: DatadogCaptureAgent, span: CapturedSpan): string | undefined {

@@ -15,6 +15,7 @@ export {
 } from './service';
 export { getJson, postJson, type JsonResponse } from './http-json';
 export { envPort } from './env-port';
+export { redactedUrl } from './redacted-url';
 // The default view of `npm start`: one waterfall per trace across all services.
 export { startWaterfallCollector, renderTraces, type WaterfallCollector } from './combined-waterfall';
 // The shape of every example's `npm start`.

@@ -1,6 +1,7 @@
 /** Connections to PostgreSQL and Redis, turning "not running" into one line naming the start command. */
 import { Pool } from 'pg';
 import Redis from 'ioredis';
+import { redactedUrl } from '@polytrace/example-support';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -13,7 +14,7 @@ const START = {
 function unreachable(what: keyof typeof START, url: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reason = code ?? (error instanceof Error ? error.message : String(error));
-  return new Error(`${what} is not reachable at ${withoutCredentials(url)} (${reason}); start it with: ${START[what]}`);
+  return new Error(`${what} is not reachable at ${redactedUrl(url, true) ?? '(unparsable URL)'} (${reason}); start it with: ${START[what]}`);
 }
 
 /** A pool that connects on first use (the service's: the launcher has already checked the server). */
@@ -49,14 +50,4 @@ export async function openRedis(url: string): Promise<Redis> {
     throw unreachable('Redis', url, socketError ?? error);
   }
   return redis;
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
 }

@@ -1,5 +1,6 @@
 /** The RabbitMQ side both the receiver and the consumer need: connect, and declare the run's queue. */
 import * as amqp from 'amqplib';
+import { redactedUrl } from '@polytrace/example-support';
 
 export const DEFAULT_AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const START_COMMAND = 'rabbitmq-server -detached';
@@ -18,7 +19,7 @@ export async function connectBroker(url: string, queue: string): Promise<Broker>
   try {
     connection = await amqp.connect(url);
   } catch (error) {
-    throw new Error(`RabbitMQ is not reachable at ${withoutCredentials(url)} (${reason(error)}); start it with: ${START_COMMAND}`);
+    throw new Error(`RabbitMQ is not reachable at ${redactedUrl(url) ?? '(unparsable AMQP_URL)'} (${reason(error)}); start it with: ${START_COMMAND}`);
   }
   // After start-up a broker restart surfaces as 'error' events; log them rather than crash the service.
   connection.on('error', (error: Error) => console.error(`RabbitMQ connection error: ${error.message}`));
@@ -33,16 +34,6 @@ export async function closeBroker(broker: Broker): Promise<void> {
   await broker.connection.close().catch(() => undefined);
 }
 
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparsable AMQP_URL)';
-  }
-}
 
 function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
