@@ -51,7 +51,7 @@ interface SpanSummary {
   listenersInServerSpan: boolean;
 }
 
-function serverSpans(httpServer: 'stock' | 'polytrace'): Promise<SpanSummary[]> {
+function serverSpans(httpServer: 'stock' | 'polytrace', requests: string[] = Object.values(REQUESTS), app = 'plain'): Promise<SpanSummary[]> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -59,7 +59,7 @@ function serverSpans(httpServer: 'stock' | 'polytrace'): Promise<SpanSummary[]> 
       {
         cwd: ROOT,
         timeout: 60_000,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REQUESTS: JSON.stringify(Object.values(REQUESTS)), POLYTRACE_HTTP_SERVER_INSTRUMENTATION: httpServer },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', REQUESTS: JSON.stringify(requests), APP: app, POLYTRACE_HTTP_SERVER_INSTRUMENTATION: httpServer },
       },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`${httpServer} fixture failed: ${error.message}\n${stderr}`));
@@ -117,5 +117,19 @@ describe('HTTP server instrumentation (lighter replacement for instrumentation-h
     assert.equal(child.parentSpanId, TRACEPARENT.split('-')[2]);
     assert.ok(ours.every((s) => s.listenersInServerSpan), 'every listener saw the server span as active');
     assert.ok(ours.every((s) => s.scope === '@opentelemetry/instrumentation-http'));
+  });
+
+  it('under express, the server span is named after the route and carries http.route, as with instrumentation-http', async () => {
+    const requests = ['/users/42', '/users/0'].map((p) => `GET ${p} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n`);
+    const [stock, ours] = await Promise.all([serverSpans('stock', requests, 'express'), serverSpans('polytrace', requests, 'express')]);
+    // server spans only: express's own spans have the (random) server span id as parent
+    const server = (spans: SpanSummary[]): Array<Omit<SpanSummary, 'traceId' | 'listenersInServerSpan'>> =>
+      spans.filter((s) => s.kind === 1).map(({ traceId: _t, listenersInServerSpan: _l, ...rest }) => rest);
+    assert.equal(server(stock).length, 2, `stock spans: ${JSON.stringify(stock)}`);
+    assert.deepEqual(server(ours), server(stock));
+    assert.deepEqual(server(ours).map((s) => [s.name, Object.fromEntries(s.attributes)['http.route'], Object.fromEntries(s.attributes)['http.response.status_code']]), [
+      ['GET /users/:id', '/users/:id', 200],
+      ['GET /users/:id', '/users/:id', 404],
+    ]);
   });
 });
