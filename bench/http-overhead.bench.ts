@@ -5,7 +5,8 @@
 import { MODES, SERVERS, type Mode } from './lib/modes';
 import { startSink, type Sink } from './lib/sinks';
 import { startServer } from './lib/proc';
-import { runLoad, runLoadRequests, median } from './lib/load';
+import { runLoad, runLoadRequests } from './lib/load';
+import { median } from './lib/stats';
 import { waitForStableCount } from './lib/settle';
 import { fmt, type BenchResult, type BenchSection } from './lib/result';
 
@@ -25,8 +26,9 @@ async function runOnce(script: string, mode: Mode, seconds: number, warmupReques
     const cpu1 = server.cpuSeconds();
     let spans = 0;
     if (sink) {
-      await waitForStableCount(sink, 3000, 20_000);
-      await server.stop(); // SIGTERM: tracers that flush on exit do so now
+      // dd-trace only flushes on its 2 s timer: wait that out before stopping it. The others flush on SIGTERM.
+      if (!mode.flushesOnExit) await waitForStableCount(sink, 3000, 20_000);
+      await server.stop();
       spans = await waitForStableCount(sink, 1000, 10_000);
     }
     return { rps: load.rps, p99Ms: load.p99Ms, cpuUsPerReq: ((cpu1 - cpu0) * 1e6) / load.requests, requests: warm.requests + load.requests, spans };

@@ -10,7 +10,8 @@
 import { MODES, SERVERS, type Mode } from './lib/modes';
 import { startSink, type Sink } from './lib/sinks';
 import { startServer, type ServerProcess } from './lib/proc';
-import { median, runLoad, runLoadRequests } from './lib/load';
+import { runLoad, runLoadRequests } from './lib/load';
+import { median } from './lib/stats';
 
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;

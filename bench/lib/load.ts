@@ -37,9 +37,3 @@ function autocannon(limit: string[], url: string, connections: number, core: num
     });
   });
 }
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

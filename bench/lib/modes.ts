@@ -5,6 +5,8 @@ import type { SinkKind } from './sinks';
 export interface Mode {
   readonly name: string;
   readonly sink?: SinkKind;
+  /** Flushes pending spans on SIGTERM; otherwise the bench waits for its periodic flush before stopping it. */
+  readonly flushesOnExit?: boolean;
   /** node arguments placed before the server script. */
   readonly nodeArgs: string[];
   /** Env for the server process, given the sink's port. */
@@ -29,15 +31,15 @@ const quietDd = {
 export const MODES: Record<string, Mode> = {
   untraced: { name: 'untraced', nodeArgs: [], env: () => ({}) },
   'polytrace-datadog': {
-    name: 'polytrace-datadog', sink: 'datadog', nodeArgs: ['--require', polytraceRegister],
+    name: 'polytrace-datadog', sink: 'datadog', flushesOnExit: true, nodeArgs: ['--require', polytraceRegister],
     env: (port) => ({ OTEL_TRACES_EXPORTER: 'datadog', DD_TRACE_AGENT_URL: `http://127.0.0.1:${port}` }),
   },
   'polytrace-zipkin': {
-    name: 'polytrace-zipkin', sink: 'zipkin', nodeArgs: ['--require', polytraceRegister],
+    name: 'polytrace-zipkin', sink: 'zipkin', flushesOnExit: true, nodeArgs: ['--require', polytraceRegister],
     env: (port) => ({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${port}/api/v2/spans` }),
   },
   'polytrace-jaeger': {
-    name: 'polytrace-jaeger', sink: 'jaeger', nodeArgs: ['--require', polytraceRegister],
+    name: 'polytrace-jaeger', sink: 'jaeger', flushesOnExit: true, nodeArgs: ['--require', polytraceRegister],
     env: (port) => ({ OTEL_TRACES_EXPORTER: 'jaeger', OTEL_EXPORTER_JAEGER_AGENT_HOST: '127.0.0.1', OTEL_EXPORTER_JAEGER_AGENT_PORT: String(port) }),
   },
   'dd-trace': {
@@ -45,7 +47,7 @@ export const MODES: Record<string, Mode> = {
     env: (port) => ({ ...quietDd, DD_TRACE_AGENT_URL: `http://127.0.0.1:${port}` }),
   },
   'otel-sdk-zipkin': {
-    name: 'otel-sdk-zipkin', sink: 'zipkin', nodeArgs: ['--require', path.join(__dirname, '..', 'http', 'preload-otel.js')],
+    name: 'otel-sdk-zipkin', sink: 'zipkin', flushesOnExit: true, nodeArgs: ['--require', path.join(__dirname, '..', 'http', 'preload-otel.js')],
     env: (port) => ({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${port}/api/v2/spans` }),
   },
 };
