@@ -1,6 +1,7 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Env } from './env/read-env-config';
-import { exporterFactory, exporterNames, normaliseName } from './registry/exporter-registry';
+import { exporterFactory, exporterNames } from './registry/exporter-registry';
+import { normaliseName } from './registry/named-registry';
 
 export interface ResolvedExporters {
   exporters: SpanExporter[];

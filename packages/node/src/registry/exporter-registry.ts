@@ -1,5 +1,6 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Env } from '../env/read-env-config';
+import { NamedRegistry } from './named-registry';
 
 export interface ExporterFactoryContext {
   /** The environment startTracing was given (process.env by default). */
@@ -12,23 +13,17 @@ export interface ExporterFactoryContext {
  */
 export type ExporterFactory = (context: ExporterFactoryContext) => SpanExporter;
 
-const factories = new Map<string, ExporterFactory>();
+const registry = new NamedRegistry<ExporterFactory>('an exporter');
 
 /** Makes `name` usable in `exporters` and OTEL_TRACES_EXPORTER; replaces a previous registration. */
 export function registerExporter(name: string, factory: ExporterFactory): void {
-  const key = normaliseName(name);
-  if (key === '' || key === 'none') throw new Error(`polytrace: '${name}' cannot be used as an exporter name`);
-  factories.set(key, factory);
+  registry.register(name, factory);
 }
 
 export function exporterFactory(name: string): ExporterFactory | undefined {
-  return factories.get(normaliseName(name));
+  return registry.get(name);
 }
 
 export function exporterNames(): string[] {
-  return [...factories.keys()];
-}
-
-export function normaliseName(name: string): string {
-  return name.trim().toLowerCase();
+  return registry.names();
 }

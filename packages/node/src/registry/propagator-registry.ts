@@ -1,25 +1,23 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { normaliseName } from './exporter-registry';
+import { NamedRegistry } from './named-registry';
 
 /** Creates a propagator for a name in OTEL_PROPAGATORS / `propagators`. */
 export type PropagatorFactory = () => TextMapPropagator;
 
-const factories = new Map<string, PropagatorFactory>();
+const registry = new NamedRegistry<PropagatorFactory>('a propagator');
 
 /**
  * Makes `name` usable in `propagators`, OTEL_PROPAGATORS and DD_TRACE_PROPAGATION_STYLE*. A registered
  * name takes precedence over a built-in style of the same name.
  */
 export function registerPropagator(name: string, factory: PropagatorFactory): void {
-  const key = normaliseName(name);
-  if (key === '' || key === 'none') throw new Error(`polytrace: '${name}' cannot be used as a propagator name`);
-  factories.set(key, factory);
+  registry.register(name, factory);
 }
 
 export function propagatorFactory(name: string): PropagatorFactory | undefined {
-  return factories.get(normaliseName(name));
+  return registry.get(name);
 }
 
 export function propagatorNames(): string[] {
-  return [...factories.keys()];
+  return registry.names();
 }
