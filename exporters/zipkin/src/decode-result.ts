@@ -1,6 +1,6 @@
 import type { ZipkinSpan } from './model';
 
-export type ZipkinFormat = 'json-v2' | 'proto3' | 'json-v1';
+export type ZipkinFormat = 'json-v2' | 'proto3' | 'json-v1' | 'thrift-v1';
 
 /** Something wrong with one span: it was either repaired (e.g. upper-case id lower-cased) or dropped. */
 export interface DecodeIssue {

@@ -2,6 +2,7 @@ import { ZipkinDecodeError, type DecodeOptions, type DecodeResult } from './deco
 import { decodeJsonV1 } from './json-v1-decoder';
 import { decodeJsonV2 } from './json-v2-decoder';
 import { decodeProto3 } from './proto-decoder';
+import { decodeThriftV1 } from './thrift-v1-decoder';
 
 export interface DecodeRequest extends DecodeOptions {
   /** which endpoint the body was posted to */
@@ -35,14 +36,18 @@ function looksLikeV2(text: string): boolean {
 }
 
 /**
- * Any Zipkin span list (v2 JSON, v2 proto3, v1 JSON) → canonical v2 spans. An empty body is an empty list. A body
+ * Any Zipkin span list (v2 JSON, v2 proto3, v1 JSON, v1 Thrift) → canonical v2 spans. An empty body is an empty list. A body
  * that cannot be decoded at all throws ZipkinDecodeError; individually invalid spans are dropped and reported in
  * `issues` (or, with `strict`, fail the whole batch like Zipkin).
  */
 export function decodeZipkin(body: Buffer, request: DecodeRequest): DecodeResult {
   const start = firstNonWhitespace(body);
   const contentType = (request.contentType ?? '').toLowerCase();
-  if (contentType.startsWith('application/x-thrift')) throw new ZipkinDecodeError('v1 Thrift is not supported; send JSON (v1 or v2) or proto3');
+  // Zipkin reads Thrift on the v1 path only, by Content-Type or by its first byte (12: a list of structs)
+  if (contentType.startsWith('application/x-thrift') || (request.api === 'v1' && body[0] === 0x0c)) {
+    if (request.api !== 'v1') throw new ZipkinDecodeError('v1 Thrift must be posted to /api/v1/spans');
+    return decodeThriftV1(body, request);
+  }
   // Zipkin sniffs 0x0A (field 1, length-delimited) as proto3; a JSON body with a leading newline must not be.
   const sniffedProto = body[0] === 0x0a && body.length > 1 && body[1] !== 0 && body[start] !== 0x5b && !contentType.includes('json');
   if (request.api === 'v2' && (contentType.startsWith('application/x-protobuf') || sniffedProto)) return decodeProto3(body, request);

@@ -2,7 +2,8 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { microsToHrTime, type ZipkinAnnotation } from '@polytrace/exporter-zipkin';
 
-function toAttributeValue(value: unknown): AttributeValue {
+/** A JSON value as an OTel attribute value; objects and mixed arrays as their JSON text. */
+export function toAttributeValue(value: unknown): AttributeValue {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return value as number[];

@@ -16,8 +16,21 @@ export interface ZipkinBridgeStats {
   spansRejectedBusy: number;
   /** exporter calls that reported FAILED */
   exportFailures: number;
+  /** late fragments (spans without a timestamp) merged into their complete span before export (spec §4.5) */
+  lateFragmentsMerged: number;
+  /** late fragments whose complete span had already been exported: exported at once with its identity and timing */
+  lateFragmentsAfterExport: number;
+  /** late fragments exported on their own: nothing matched within the window, or the buffer was flushed */
+  lateFragmentsUnmatched: number;
+  /** spans held because they may be children of a shared server span not seen yet (spec §4.4) */
+  childSpansHeld: number;
+  /** held spans released because their parent arrived (and re-parented if it was a shared server) */
+  childSpansReleased: number;
+  /** buffered spans (late fragments or held children) exported before their window ended because a cap was hit */
+  bufferOverflows: number;
 }
 
 export function emptyBridgeStats(): ZipkinBridgeStats {
-  return { requestsAccepted: 0, requestsRejected: 0, spansReceived: 0, spansDropped: 0, spansRepaired: 0, sharedSpansRewritten: 0, spansRejectedBusy: 0, exportFailures: 0 };
+  return { requestsAccepted: 0, requestsRejected: 0, spansReceived: 0, spansDropped: 0, spansRepaired: 0, sharedSpansRewritten: 0, spansRejectedBusy: 0, exportFailures: 0,
+    lateFragmentsMerged: 0, lateFragmentsAfterExport: 0, lateFragmentsUnmatched: 0, childSpansHeld: 0, childSpansReleased: 0, bufferOverflows: 0 };
 }

@@ -5,7 +5,7 @@ import { createExportersFromEnv, parseExporterNames } from './exporters-from-env
 
 const USAGE = `Usage: polytrace-zipkin-bridge [--port 9411] [--host 0.0.0.0] [--max-body-bytes 10485760] [--strict]
 
-Receives Zipkin spans (POST /api/v2/spans JSON or proto3, /api/v1/spans JSON; gzip) and exports them to the
+Receives Zipkin spans (POST /api/v2/spans JSON or proto3, /api/v1/spans JSON or Thrift; gzip) and exports them to the
 exporters named in OTEL_TRACES_EXPORTER (datadog, zipkin, jaeger, otlp, console; default otlp), each configured
 by its own environment variables (DD_TRACE_AGENT_URL, OTEL_EXPORTER_JAEGER_*, OTEL_EXPORTER_OTLP_*...).
 Unconverted spans get service.name from POLYTRACE_ZIPKIN_BRIDGE_DEFAULT_SERVICE (default unknown_service:zipkin).`;

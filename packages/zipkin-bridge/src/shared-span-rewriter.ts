@@ -23,7 +23,8 @@ const service = (span: ZipkinSpan): string => span.localEndpoint?.serviceName ??
  * Zipkin lets a server span reuse its caller's span id (`shared`); OTel backends need unique ids (spec §4.4).
  * A SERVER span that is `shared`, or whose id was seen on a CLIENT span, gets a new deterministic id and the
  * shared id as its parent; later spans of the same service parented on the shared id are re-parented to it.
- * Limitation: a child that arrives in an earlier POST than its shared server span keeps the old parent.
+ * A child that arrives in an earlier POST than its shared server span is handled by `ChildHold`, which holds it
+ * until its parent arrives and then calls `reparent`.
  */
 export class SharedSpanRewriter {
   private readonly clientIds: TtlCache<true>;
@@ -55,10 +56,13 @@ export class SharedSpanRewriter {
       delete rewritten.shared;
       return rewritten;
     });
-    return out.map((span) => {
-      if (span.parentId === undefined || span.tags?.['zipkin.original_span_id'] === span.parentId) return span;
-      const newParent = this.rewrites.get(`${span.traceId}:${service(span)}:${span.parentId}`, now);
-      return newParent === undefined ? span : { ...span, parentId: newParent };
-    });
+    return out.map((span) => this.reparent(span, now));
+  }
+
+  /** The span parented on its shared server's new id, if its parent is a shared id rewritten for its service. */
+  reparent(span: ZipkinSpan, now = Date.now()): ZipkinSpan {
+    if (span.parentId === undefined || span.tags?.['zipkin.original_span_id'] === span.parentId) return span;
+    const newParent = this.rewrites.get(`${span.traceId}:${service(span)}:${span.parentId}`, now);
+    return newParent === undefined ? span : { ...span, parentId: newParent };
   }
 }

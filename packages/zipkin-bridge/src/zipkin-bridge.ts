@@ -2,9 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, diag } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { decodeZipkin, ZipkinDecodeError, type ZipkinSpan } from '@polytrace/exporter-zipkin';
+import { decodeZipkin, ZipkinDecodeError, type DecodeRequest, type ZipkinSpan } from '@polytrace/exporter-zipkin';
 import { BodyError, readBody } from './body-reader';
 import { emptyBridgeStats, type ZipkinBridgeStats } from './bridge-stats';
+import { ChildHold, type ChildHoldOptions } from './child-hold';
+import { LateDataBuffer, type LateDataOptions } from './late-data-buffer';
+import type { ReceivedSpan } from './received-span';
 import { SharedSpanRewriter, type SharedSpanOptions } from './shared-span-rewriter';
 import { ZipkinSpanConverter, type ConversionOptions } from './zipkin-to-readable';
 
@@ -25,17 +28,27 @@ export interface ZipkinBridgeOptions extends ConversionOptions {
    * `Retry-After` instead of buffering without bound when the exporters stall (default 100 000).
    */
   maxPendingSpans?: number;
-  /** tuning of the shared-span id rewrite (spec §4.4) */
-  sharedSpans?: SharedSpanOptions;
+  /** tuning of the shared-span id rewrite and of holding children that arrive before their shared server (§4.4) */
+  sharedSpans?: SharedSpanOptions & ChildHoldOptions;
+  /** tuning of late-data merging (spec §4.5): the window spans without a timestamp wait for their complete span */
+  lateData?: LateDataOptions;
 }
 
 /** A Node `(req, res)` handler, mountable in `http.createServer` or Express, plus lifecycle and counters. */
 export interface ZipkinBridge {
   (req: IncomingMessage, res: ServerResponse): void;
   getStats(): ZipkinBridgeStats;
-  /** resolves once every accepted span was handed over and the exporters flushed */
+  /** exports every buffered span now (unmerged late fragments, held children), then flushes the exporters */
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** Small Buffers are slices of Node's shared 8 KiB pool: keeping one would keep the whole slab alive. */
+function unpooled(body: Buffer): Buffer {
+  if (body.length >= 4096 || body.byteLength === body.buffer.byteLength) return body;
+  const copy = Buffer.allocUnsafeSlow(body.length);
+  body.copy(copy);
+  return copy;
 }
 
 const ROUTES: Record<string, 'v1' | 'v2'> = { '/api/v1/spans': 'v1', '/api/v2/spans': 'v2' };
@@ -50,7 +63,7 @@ function reply(res: ServerResponse, status: number, message?: string, headers: R
 }
 
 /**
- * A Zipkin-compatible receiver (`POST /api/v2/spans` JSON/proto3, `POST /api/v1/spans` JSON; gzip/deflate) that
+ * A Zipkin-compatible receiver (`POST /api/v2/spans` JSON/proto3, `POST /api/v1/spans` JSON/Thrift; gzip/deflate) that
  * converts every span to an OTel ReadableSpan and hands it to the given exporters. Answers 202 as soon as the body
  * is decoded; conversion and export happen after the response, with tracing suppressed.
  */
@@ -85,10 +98,9 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
       }
     });
 
-  const forward = (spans: ZipkinSpan[], receivedAtMicros: number): void => {
-    const rewritten = rewriter.rewrite(spans);
-    for (const span of rewritten) if (span.tags?.['zipkin.original_span_id'] !== undefined) stats.sharedSpansRewritten++;
-    const readable = rewritten.map((span) => converter.convert(span, receivedAtMicros));
+  const exportNow = (items: readonly ReceivedSpan[]): void => {
+    if (items.length === 0) return;
+    const readable = items.map((item) => converter.convert(item.span, item.receivedAtMicros));
     pendingSpans += readable.length;
     const done = Promise.all(exporters.map((e) => exportTo(e, readable))).then(() => undefined);
     pending.add(done);
@@ -96,6 +108,68 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
       pending.delete(done);
       pendingSpans -= readable.length;
     });
+  };
+
+  // Buffered spans leave from timers, so a failure here must be logged, never thrown into the event loop.
+  const guarded = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      diag.error(`zipkin bridge: failed to ${what}`, error);
+    }
+  };
+
+  /** held children whose parent arrived or whose window ended: re-parent if their parent was a shared server */
+  const releaseHeld = (items: ReceivedSpan[]): void => {
+    const now = Date.now();
+    exportNow(items.map((item) => ({ span: rewriter.reparent(item.span, now), receivedAtMicros: item.receivedAtMicros })));
+  };
+
+  const hold = new ChildHold(options.sharedSpans ?? {}, (items, early) =>
+    guarded('release held spans', () => {
+      if (early) stats.bufferOverflows += items.length;
+      releaseHeld(items);
+    }),
+  );
+
+  /** shared-server rewrite, then children that may belong to an unseen shared server are held */
+  const rewriteAndHold = (items: ReceivedSpan[], mayHold: boolean): void => {
+    const rewritten = rewriter.rewrite(items.map((item) => item.span));
+    const out: ReceivedSpan[] = new Array<ReceivedSpan>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const span = rewritten[i];
+      if (span.tags?.['zipkin.original_span_id'] !== undefined) stats.sharedSpansRewritten++;
+      out[i] = span === items[i].span ? items[i] : { span, receivedAtMicros: items[i].receivedAtMicros };
+    }
+    const { now, released } = hold.process(out, mayHold);
+    stats.childSpansHeld += Math.max(0, out.length - now.length);
+    stats.childSpansReleased += released.length;
+    exportNow(now);
+    if (released.length > 0) releaseHeld(released);
+  };
+
+  const late = new LateDataBuffer(options.lateData ?? {}, (items, early) =>
+    guarded('release late fragments', () => {
+      if (early) stats.bufferOverflows += items.length;
+      stats.lateFragmentsUnmatched += items.length;
+      rewriteAndHold(items, false);
+    }),
+  );
+
+  const forward = (items: ReceivedSpan[], source: { decode: () => readonly ZipkinSpan[]; bytes: number }): void => {
+    const { merged, amended } = late.counters;
+    const ready = late.process(items, Date.now(), source);
+    stats.lateFragmentsMerged += late.counters.merged - merged;
+    stats.lateFragmentsAfterExport += late.counters.amended - amended;
+    rewriteAndHold(ready, true);
+  };
+
+  /** everything still buffered goes out now, late fragments first so held children can still meet their parent */
+  const flushBuffers = (): void => {
+    const fragments = late.drain();
+    stats.lateFragmentsUnmatched += fragments.length;
+    if (fragments.length > 0) rewriteAndHold(fragments, false);
+    releaseHeld(hold.drain());
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -114,7 +188,8 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
     const receivedAtMicros = Date.now() * 1000;
     try {
       const body = await readBody(req, maxBodyBytes);
-      const decoded = decodeZipkin(body, { api, contentType: req.headers['content-type'], strict: options.strict === true });
+      const request: DecodeRequest = { api, contentType: req.headers['content-type'], strict: options.strict === true };
+      const decoded = decodeZipkin(body, request);
       if (decoded.spans.length > 0 && pendingSpans + decoded.spans.length > maxPendingSpans) {
         stats.requestsRejected++;
         stats.spansRejectedBusy += decoded.spans.length;
@@ -129,7 +204,12 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
       stats.spansReceived += decoded.spans.length;
       if (decoded.issues.length > 0) diag.debug(`zipkin bridge: ${decoded.issues.length} span issues`, decoded.issues.slice(0, 5));
       reply(res, 202, undefined, dropped.size > 0 ? { 'x-zipkin-bridge-dropped-spans': String(dropped.size) } : {});
-      if (decoded.spans.length > 0) forward(decoded.spans, receivedAtMicros);
+      if (decoded.spans.length > 0) {
+        // late-data matching may need these spans again later; the body is cheaper to keep than the spans
+        const kept = unpooled(body);
+        const source = { decode: () => decodeZipkin(kept, request).spans, bytes: kept.length };
+        forward(decoded.spans.map((span) => ({ span, receivedAtMicros })), source);
+      }
     } catch (error) {
       stats.requestsRejected++;
       if (error instanceof BodyError) return reply(res, error.status, error.message);
@@ -147,12 +227,15 @@ export function createZipkinBridge(options: ZipkinBridgeOptions): ZipkinBridge {
   }) as ZipkinBridge;
   bridge.getStats = () => ({ ...stats });
   bridge.forceFlush = async () => {
+    flushBuffers();
     await Promise.all([...pending]);
     await Promise.all(exporters.map((e) => e.forceFlush?.()));
   };
   bridge.shutdown = async () => {
     closed = true;
     await bridge.forceFlush();
+    late.stop();
+    hold.stop();
     await Promise.all(exporters.map((e) => e.shutdown()));
   };
   return bridge;

@@ -1,9 +1,10 @@
-import { SpanKind, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
+import { SpanKind, TraceFlags, type Attributes, type HrTime, type Link, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { microsToHrTime, toOtelTraceId, type ZipkinEndpoint, type ZipkinSpan } from '@polytrace/exporter-zipkin';
 import { annotationToEvent } from './annotation-event';
 import { ResourceCache } from './resource-cache';
+import { FIRST_LINK_TAG, linksFromTags } from './span-links';
 import { statusFromTags, type StatusTags } from './status';
 
 export interface ConversionOptions {
@@ -124,6 +125,8 @@ export class ZipkinSpanConverter {
         else attributes[key] = value;
       }
     }
+    // OTel links, as the Collector (and OTel→Zipkin exporters that keep links) write them
+    const links: Link[] = tags !== undefined && tags[FIRST_LINK_TAG] !== undefined ? linksFromTags(tags, attributes) : [];
     const { status, keep } = statusFromTags(statusTags);
     if (keep.code !== undefined) attributes['otel.status_code'] = keep.code;
     if (keep.error !== undefined) attributes.error = keep.error;
@@ -174,7 +177,7 @@ export class ZipkinSpanConverter {
       duration: hrDiff(startTime, endTime),
       status,
       attributes,
-      links: [],
+      links,
       events,
       ended: true,
       resource: this.resources.get(serviceName, resourceExtra),

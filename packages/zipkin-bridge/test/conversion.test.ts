@@ -59,12 +59,13 @@ describe('zipkin bridge: Zipkin → OTel conversion (spec §7)', () => {
 
   it('Z08: a span without timestamp starts at receive time (never 1970) and is marked', async () => {
     const before = Date.now();
-    const s = await one({ timestamp: undefined, duration: 5 });
+    // ids of their own: a fragment sharing (traceId, id) with an exported span would be merged with it (§4.5)
+    const s = await one({ id: '0f0f0f0f0f0f0f01', timestamp: undefined, duration: 5 });
     const startMs = s.startTime[0] * 1000 + s.startTime[1] / 1e6;
     assert.ok(startMs >= before - 1 && startMs <= Date.now() + 1, `start ${startMs}`);
     assert.deepStrictEqual(s.duration, [0, 5000]);
     assert.strictEqual(s.attributes[ABSENT_START_ATTRIBUTE], true);
-    const fromAnnotations = await one({ timestamp: undefined, duration: undefined, annotations: [{ timestamp: 2000, value: 'a' }, { timestamp: 2600, value: 'b' }] });
+    const fromAnnotations = await one({ id: '0f0f0f0f0f0f0f02', timestamp: undefined, duration: undefined, annotations: [{ timestamp: 2000, value: 'a' }, { timestamp: 2600, value: 'b' }] });
     assert.deepStrictEqual([fromAnnotations.startTime, fromAnnotations.endTime], [[0, 2000000], [0, 2600000]]);
     assert.strictEqual(fromAnnotations.attributes[ABSENT_START_ATTRIBUTE], undefined);
   });

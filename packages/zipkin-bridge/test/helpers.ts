@@ -43,3 +43,12 @@ export async function startBridge(options: Partial<ZipkinBridgeOptions> = {}): P
     },
   };
 }
+
+/** Waits (polling) until `condition` holds; fails after `limitMillis`. For spans released by a timer. */
+export async function until(condition: () => boolean, limitMillis = 10_000): Promise<void> {
+  const deadline = Date.now() + limitMillis;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
