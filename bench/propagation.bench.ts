@@ -147,9 +147,13 @@ function cases(): OpsCase[] {
   return list;
 }
 
-/** Best of alternating rounds, in ops per CPU second (see bench/lib/ops.ts). */
+/**
+ * Best of alternating rounds, in ops per CPU second (see bench/lib/ops.ts); the order flips every round so that
+ * neither side always runs right after the other's garbage. bench/propagation-styles.bench.ts gives the per-style
+ * comparisons as medians of per-round ratios.
+ */
 function measure(c: OpsCase, quick: boolean): BenchResult {
-  const { ours: o, peer: p } = bestOfRounds(c, { rounds: quick ? 3 : 5, ms: quick ? 100 : 400, clock: 'cpu' });
+  const { ours: o, peer: p } = bestOfRounds(c, { rounds: quick ? 4 : 6, ms: quick ? 100 : 300, clock: 'cpu', alternateOrder: true });
   return higherIsBetter({ name: `propagation ${c.name}`, unit: 'ops/cpu-s', ours: o, peer: p, peerName: c.peerName });
 }
 

@@ -11,10 +11,9 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import type { B3Extracted, B3SamplingState } from './b3-state';
 import { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride } from './context-keys';
 import { B3HeaderReader } from './header-reader';
-import { ZERO_HIGH_HALF } from './hex';
 import { parseB3Multi } from './multi-header';
 import { parseB3Single } from './single-header';
-import { wireId } from './wire-ids';
+import { WireIdMemo } from './wire-ids';
 
 export type B3InjectEncoding = 'single' | 'multi' | 'both';
 export type B3ExtractEncoding = 'single' | 'multi' | 'both';
@@ -53,14 +52,14 @@ export class B3Propagator implements TextMapPropagator {
   private readonly writeMulti: boolean;
   private readonly readSingle: boolean;
   private readonly readMulti: boolean;
-  private readonly compact64: boolean;
   private readonly fieldNames: string[];
+  private readonly ids: WireIdMemo;
 
   constructor(config: B3PropagatorConfig = {}) {
     const encoding = config.injectEncoding ?? 'both';
     this.writeSingle = encoding !== 'multi';
     this.writeMulti = encoding !== 'single';
-    this.compact64 = config.compact64BitTraceIds ?? true;
+    this.ids = new WireIdMemo(config.compact64BitTraceIds ?? true, '-');
     const extractEncoding = config.extractEncoding ?? 'both';
     this.readSingle = extractEncoding !== 'multi';
     this.readMulti = extractEncoding !== 'single';
@@ -74,18 +73,16 @@ export class B3Propagator implements TextMapPropagator {
       this.injectSamplingOnly(ctx, carrier, setter);
       return;
     }
-    let traceId = wireId(spanContext.traceId, 32);
-    const spanId = wireId(spanContext.spanId, 16);
-    if (traceId === undefined || spanId === undefined) return;
-    if (this.compact64 && traceId.startsWith(ZERO_HIGH_HALF)) traceId = traceId.slice(16);
+    const ids = this.ids;
+    if (!ids.load(spanContext.traceId, spanContext.spanId)) return;
     const state = samplingStateOf(ctx, spanContext);
 
     if (this.writeSingle) {
-      setter.set(carrier, B3_SINGLE_HEADER, state === 'defer' ? `${traceId}-${spanId}` : `${traceId}-${spanId}-${SINGLE_FLAG[state]}`);
+      setter.set(carrier, B3_SINGLE_HEADER, state === 'defer' ? ids.joined() : ids.withSuffix(SINGLE_SLOT[state], SINGLE_SUFFIX[state]));
     }
     if (this.writeMulti) {
-      setter.set(carrier, B3_TRACE_ID_HEADER, traceId);
-      setter.set(carrier, B3_SPAN_ID_HEADER, spanId);
+      setter.set(carrier, B3_TRACE_ID_HEADER, ids.traceId);
+      setter.set(carrier, B3_SPAN_ID_HEADER, ids.spanId);
       // Debug implies accept, so X-B3-Sampled is left out with X-B3-Flags (B3 README).
       if (state === 'debug') setter.set(carrier, B3_FLAGS_HEADER, '1');
       else if (state !== 'defer') setter.set(carrier, B3_SAMPLED_HEADER, state === 'accept' ? '1' : '0');
@@ -119,6 +116,8 @@ export class B3Propagator implements TextMapPropagator {
 }
 
 const SINGLE_FLAG: Record<Exclude<B3SamplingState, 'defer'>, string> = { accept: '1', deny: '0', debug: 'd' };
+const SINGLE_SUFFIX: Record<Exclude<B3SamplingState, 'defer'>, string> = { accept: '-1', deny: '-0', debug: '-d' };
+const SINGLE_SLOT: Record<Exclude<B3SamplingState, 'defer'>, 0 | 1 | 2> = { accept: 0, deny: 1, debug: 2 };
 
 /** The state to write for `spanContext`, the span context of `ctx` (see context-keys.ts for the key values). */
 function samplingStateOf(ctx: Context, spanContext: SpanContext): B3SamplingState {

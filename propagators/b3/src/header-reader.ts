@@ -37,7 +37,8 @@ export class B3HeaderReader {
       const keys: unknown = this.getter.keys(this.carrier);
       if (Array.isArray(keys)) {
         for (const key of keys) {
-          if (typeof key !== 'string' || !mayBeB3Name(key)) continue;
+          // A name already in lower case was read directly: skip it without lower-casing a copy.
+          if (typeof key !== 'string' || !mayBeB3Name(key) || B3_NAMES.has(key)) continue;
           const lower = key.toLowerCase();
           if (lower !== key && B3_NAMES.has(lower) && !this.otherCase.has(lower)) {
             this.otherCase.set(lower, this.getter.get(this.carrier, key));

@@ -1,22 +1,20 @@
+import { hexClass } from './wire-ids';
+
 /** True when value[start, end) is non-empty lower-case hex (B3 ids are lower-hex only). */
 export function isLowerHex(value: string, start = 0, end = value.length): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
+  return hexClass(value, start, end) === 3;
 }
 
 /** True when value[start, end) is all '0' characters. */
 export function isAllZeros(value: string, start = 0, end = value.length): boolean {
+  if (end > start && value.charCodeAt(start) !== 0x30) return false; // the usual answer, at once
   for (let i = start; i < end; i++) {
     if (value.charCodeAt(i) !== 0x30) return false;
   }
   return true;
 }
 
-export const ZERO_HIGH_HALF = '0000000000000000';
+const ZERO_HIGH_HALF = '0000000000000000';
 
 /** A valid B3 trace id: 16 or 32 lower-hex, not all zeros. Returns it padded to OTel's 32 chars, or undefined. */
 export function toOtelTraceId(value: string, start = 0, end = value.length): string | undefined {

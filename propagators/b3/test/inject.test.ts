@@ -102,3 +102,24 @@ describe('B3Propagator extractEncoding', () => {
     assert.equal(trace.getSpanContext(both)?.traceFlags, TraceFlags.SAMPLED, 'single wins');
   });
 });
+
+describe('B3Propagator inject: one instance across many contexts', () => {
+  it('each context gets its own ids and decision, and a bad id after good ones still writes nothing', () => {
+    const p = new B3Propagator({ injectEncoding: 'both' });
+    const write = (ctx: Context): Record<string, string> => {
+      const carrier: Record<string, string> = {};
+      p.inject(ctx, carrier, defaultTextMapSetter);
+      return carrier;
+    };
+    const bad = trace.setSpanContext(ROOT_CONTEXT, { traceId: T, spanId: `${S.slice(0, 15)}\r`, traceFlags: TraceFlags.SAMPLED });
+    const sixtyFour = trace.setSpanContext(ROOT_CONTEXT, { traceId: `${'0'.repeat(16)}${T16}`, spanId: S, traceFlags: TraceFlags.SAMPLED });
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(write(local(T, true)), { b3: `${T}-${S}-1`, 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-sampled': '1' });
+      assert.deepEqual(write(local(T, false)), { b3: `${T}-${S}-0`, 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-sampled': '0' });
+      assert.deepEqual(write(extract({ b3: `${T}-${S}-d` })), { b3: `${T}-${S}-d`, 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-flags': '1' });
+      assert.deepEqual(write(extract({ b3: `${T}-${S}` })), { b3: `${T}-${S}`, 'x-b3-traceid': T, 'x-b3-spanid': S });
+      assert.deepEqual(write(bad), {});
+      assert.deepEqual(write(sixtyFour), { b3: `${T16}-${S}-1`, 'x-b3-traceid': T16, 'x-b3-spanid': S, 'x-b3-sampled': '1' });
+    }
+  });
+});

@@ -1,5 +1,4 @@
 import {
-  isSpanContextValid,
   propagation,
   trace,
   type Baggage,
@@ -14,6 +13,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { DatadogPropagator, TraceContextPropagator, peekDatadogState, setDatadogState } from '@polytrace/propagator-datadog';
 import { setExtractedLinks } from './extracted-links';
 import { createStylePropagator, type PropagationStyle, type PropagationStyleName } from './styles';
+import { SpanContextValidity } from './span-context-validity';
 
 export interface PropagatorOptions {
   /** Styles tried on extract, in order; the first that yields a valid context supplies it. Default `tracecontext,baggage`. */
@@ -62,6 +62,7 @@ export class MultiStylePropagator implements TextMapPropagator {
   private readonly extractFirst: boolean;
   private readonly baggageStyleCount: number;
   private readonly fieldNames: string[];
+  private readonly validity = new SpanContextValidity();
 
   constructor(options: PropagatorOptions = {}) {
     const extract = options.extract ?? DEFAULT_STYLES;
@@ -102,7 +103,7 @@ export class MultiStylePropagator implements TextMapPropagator {
         }
         if (spanContext === null) {
           const sc = trace.getSpanContext(context);
-          spanContext = sc !== undefined && isSpanContextValid(sc) && !isTracingSuppressed(context) ? sc : undefined;
+          spanContext = sc !== undefined && this.validity.isValid(sc) && !isTracingSuppressed(context) ? sc : undefined;
         }
         if (spanContext !== undefined) style.direct.injectSpanContext(spanContext, carrier, setter);
       } catch {

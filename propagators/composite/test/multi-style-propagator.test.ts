@@ -175,3 +175,20 @@ describe('ExtractedLinksProcessor with the OTel SDK', () => {
     assert.strictEqual(childSpan.links.length, 0);
   });
 });
+
+describe('createPropagator: one instance injects each context it is given', () => {
+  it('a bad id after good ones writes nothing in any style, and good ones are written again afterwards', () => {
+    const p = createPropagator({ inject: ['datadog', 'tracecontext', 'b3multi', 'jaeger'] });
+    const T = '11111111111111110000000000000003';
+    const ctx = (spanId: string): Context => trace.setSpanContext(ROOT_CONTEXT, { traceId: T, spanId, traceFlags: TraceFlags.SAMPLED });
+    for (let round = 0; round < 2; round++) {
+      const good = injectFrom(p, ctx('000000003ade68b1'));
+      assert.strictEqual(good.traceparent, `00-${T}-000000003ade68b1-01`);
+      assert.strictEqual(good['x-datadog-parent-id'], '987654321');
+      assert.strictEqual(good['x-b3-spanid'], '000000003ade68b1');
+      assert.strictEqual(good['uber-trace-id'], `${T}:000000003ade68b1:0:01`);
+      assert.deepStrictEqual(injectFrom(p, ctx('000000003ade68\u0000b')), {});
+      assert.deepStrictEqual(injectFrom(p, ctx('0000000000000000')), {});
+    }
+  });
+});

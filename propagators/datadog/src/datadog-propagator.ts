@@ -1,6 +1,5 @@
 import {
   TraceFlags,
-  isSpanContextValid,
   trace,
   type Context,
   type SpanContext,
@@ -9,6 +8,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { SpanContextValidity } from './span-context-validity';
 import { peekDatadogState, type DatadogState } from './datadog-state';
 import { DatadogTraceState } from './datadog-trace-state';
 import { reconcilePriority } from './priority-reconcile';
@@ -64,6 +64,7 @@ const ZERO_HIGH = '0000000000000000';
 /** Datadog `x-datadog-*` propagation (datadog.md §1.1–1.4). */
 export class DatadogPropagator implements TextMapPropagator {
   private readonly tagsMaxLength: number;
+  private readonly validity = new SpanContextValidity();
 
   constructor(config: DatadogPropagatorConfig = {}) {
     const max = config.tagsMaxLength;
@@ -72,7 +73,7 @@ export class DatadogPropagator implements TextMapPropagator {
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const spanContext = trace.getSpanContext(context);
-    if (!spanContext || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return;
+    if (!spanContext || !this.validity.isValid(spanContext) || isTracingSuppressed(context)) return;
     this.injectSpanContext(spanContext, carrier, setter);
   }
 

@@ -123,3 +123,31 @@ describe('TraceContextPropagator inject', () => {
     assert.strictEqual(members[31], 'k30=v');
   });
 });
+
+describe('TraceContextPropagator: traceparent shape, field by field', () => {
+  it('accepts only 2-32-16-2 hex fields separated by dashes, and a future version tail on one line', () => {
+    const ok = '01-12345678901234567890123456789012-1234567890123456-01';
+    assert.strictEqual(extract(w3c, { traceparent: `${ok}-what-ever` }).sc?.traceFlags, TraceFlags.SAMPLED);
+    assert.strictEqual(extract(w3c, { traceparent: '00-12345678901234567890123456789012-1234567890123456-Fe' }).sc?.traceFlags, 0xfe);
+    for (const traceparent of [
+      `${ok}-line\nbreak`, `${ok}x`, `${ok}\u2028`, 'FF-12345678901234567890123456789012-1234567890123456-01',
+      '00_12345678901234567890123456789012-1234567890123456-01', '00-12345678901234567890123456789012_1234567890123456-01',
+      '00-12345678901234567890123456789012-1234567890123456_01', '00-1234567890123456789012345678901g-1234567890123456-01',
+      '00-12345678901234567890123456789012-123456789012345\u0000-01', '0x-12345678901234567890123456789012-1234567890123456-01',
+      '00-12345678901234567890123456789012-1234567890123456-0', '00-12345678901234567890123456789012-1234567890123456-0\u0661',
+    ]) {
+      assert.strictEqual(extract(w3c, { traceparent }).sc, undefined, JSON.stringify(traceparent));
+    }
+  });
+
+  it('one instance injects each context it is given: a bad id after good ones still writes nothing', () => {
+    const p = new TraceContextPropagator();
+    const good = { traceId: '12345678901234567890123456789012', spanId: '1234567890123456', traceFlags: TraceFlags.SAMPLED };
+    for (let round = 0; round < 2; round++) {
+      assert.strictEqual(inject(p, good).traceparent, '00-12345678901234567890123456789012-1234567890123456-01');
+      assert.deepStrictEqual(inject(p, { ...good, spanId: '123456789012345\n' }), {});
+      assert.deepStrictEqual(inject(p, { ...good, traceId: '0'.repeat(32) }), {});
+      assert.strictEqual(inject(p, { ...good, spanId: 'abcdefabcdefabcd' }).traceparent, '00-12345678901234567890123456789012-abcdefabcdefabcd-01');
+    }
+  });
+});

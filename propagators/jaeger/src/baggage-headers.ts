@@ -1,4 +1,4 @@
-import type { Baggage, TextMapSetter } from '@opentelemetry/api';
+import type { Baggage } from '@opentelemetry/api';
 import { safeDecode, usableValue } from './header-reader';
 
 /** Bounds taken from W3C baggage (180 entries, 8192 bytes), so a flood of `uberctx-*` headers stays cheap. */
@@ -46,8 +46,28 @@ export class BaggageCollector {
   }
 }
 
-/** Writes each baggage entry as `{prefix}{key}: encodeURIComponent(value)` (jaeger-client's HTTP_HEADERS codec). */
-export function writeBaggageHeaders(baggage: Baggage, carrier: unknown, setter: TextMapSetter, prefix: string): void {
+/**
+ * The `{prefix}{key}: encodeURIComponent(value)` headers of a baggage (jaeger-client's HTTP_HEADERS codec), as a flat
+ * `[name, value, name, value, …]` list, memoised per Baggage: a Baggage is immutable and rides along the whole
+ * request, so every outgoing call of that request sends the same headers and only the first one encodes them.
+ */
+export class BaggageHeaderMemo {
+  private readonly memo = new WeakMap<Baggage, readonly string[]>();
+
+  constructor(private readonly prefix: string) {}
+
+  of(baggage: Baggage): readonly string[] {
+    let headers = this.memo.get(baggage);
+    if (headers === undefined) {
+      headers = encodeBaggageHeaders(baggage, this.prefix);
+      this.memo.set(baggage, headers);
+    }
+    return headers;
+  }
+}
+
+function encodeBaggageHeaders(baggage: Baggage, prefix: string): string[] {
+  const headers: string[] = [];
   for (const [key, entry] of baggage.getAllEntries()) {
     if (!HEADER_TOKEN.test(key)) continue;
     let encoded: string;
@@ -56,6 +76,7 @@ export function writeBaggageHeaders(baggage: Baggage, carrier: unknown, setter: 
     } catch {
       continue; // a lone surrogate cannot be URL-encoded; skip the entry rather than fail the request
     }
-    setter.set(carrier, prefix + key, encoded);
+    headers.push(prefix + key, encoded);
   }
+  return headers;
 }

@@ -8,11 +8,12 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { BaggageCollector, writeBaggageHeaders } from './baggage-headers';
+import { BaggageCollector, BaggageHeaderMemo } from './baggage-headers';
 import { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } from './context-keys';
+import { HeaderBaggage } from './header-baggage';
 import { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } from './header-reader';
-import { formatUberTraceId, parseUberTraceId, type UberTraceId } from './uber-trace-id';
-import { wireId } from './wire-ids';
+import { parseUberTraceId, type UberTraceId } from './uber-trace-id';
+import { WireIdMemo } from './wire-ids';
 
 export const UBER_TRACE_ID_HEADER = 'uber-trace-id';
 export const UBER_BAGGAGE_HEADER_PREFIX = 'uberctx-';
@@ -31,7 +32,10 @@ export interface JaegerPropagatorConfig {
 /** Longest useful `uber-trace-id`: 32+16+16+2 hex, 3 colons (as `%3A` when URL-encoded), some OWS. */
 const MAX_TRACE_HEADER_LENGTH = 128;
 const MAX_DEBUG_ID_LENGTH = 256;
-const ZERO_HIGH_HALF = '0000000000000000';
+// `:<parent>:<flags>` after `trace:span`, as @opentelemetry/propagator-jaeger writes them (parent 0, two-digit flags).
+const UNSAMPLED_SUFFIX = ':0:00';
+const SAMPLED_SUFFIX = ':0:01';
+const DEBUG_SUFFIX = ':0:03';
 
 /**
  * Jaeger propagation (specs/jaeger.md §5): `uber-trace-id` with the sampled and debug flags, `uberctx-*` baggage
@@ -41,14 +45,16 @@ const ZERO_HIGH_HALF = '0000000000000000';
 export class JaegerPropagator implements TextMapPropagator {
   private readonly traceHeader: string;
   private readonly baggagePrefix: string;
-  private readonly compact64: boolean;
   private readonly prefixFirst: number;
   private readonly traceHeaderFirst: number;
+  private readonly ids: WireIdMemo;
+  private readonly baggageHeaders: BaggageHeaderMemo;
 
   constructor(config: JaegerPropagatorConfig = {}) {
     this.traceHeader = (config.traceHeader ?? UBER_TRACE_ID_HEADER).toLowerCase();
     this.baggagePrefix = (config.baggagePrefix ?? UBER_BAGGAGE_HEADER_PREFIX).toLowerCase();
-    this.compact64 = config.compact64BitTraceIds ?? true;
+    this.ids = new WireIdMemo(config.compact64BitTraceIds ?? true, ':');
+    this.baggageHeaders = new BaggageHeaderMemo(this.baggagePrefix);
     this.prefixFirst = this.baggagePrefix.charCodeAt(0) | 0x20;
     this.traceHeaderFirst = this.traceHeader.charCodeAt(0) | 0x20;
   }
@@ -56,17 +62,18 @@ export class JaegerPropagator implements TextMapPropagator {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(ctx)) return;
     const spanContext = trace.getSpanContext(ctx);
-    if (spanContext !== undefined) {
-      let traceId = wireId(spanContext.traceId, 32);
-      const spanId = wireId(spanContext.spanId, 16);
-      if (traceId !== undefined && spanId !== undefined) {
-        if (this.compact64 && traceId.startsWith(ZERO_HIGH_HALF)) traceId = traceId.slice(16);
-        const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
-        setter.set(carrier, this.traceHeader, formatUberTraceId(traceId, spanId, sampled, sampled && hasDebugFlag(ctx, spanContext.traceId)));
-      }
+    if (spanContext !== undefined && this.ids.load(spanContext.traceId, spanContext.spanId)) {
+      const ids = this.ids;
+      const value = (spanContext.traceFlags & TraceFlags.SAMPLED) === 0
+        ? ids.withSuffix(0, UNSAMPLED_SUFFIX)
+        : (hasDebugFlag(ctx, spanContext.traceId) ? ids.withSuffix(2, DEBUG_SUFFIX) : ids.withSuffix(1, SAMPLED_SUFFIX));
+      setter.set(carrier, this.traceHeader, value);
     }
     const baggage = propagation.getBaggage(ctx);
-    if (baggage !== undefined) writeBaggageHeaders(baggage, carrier, setter, this.baggagePrefix);
+    if (baggage !== undefined) {
+      const headers = this.baggageHeaders.of(baggage);
+      for (let i = 0; i < headers.length; i += 2) setter.set(carrier, headers[i], headers[i + 1]);
+    }
   }
 
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
@@ -124,7 +131,9 @@ export class JaegerPropagator implements TextMapPropagator {
     if (jaegerBaggageRaw !== undefined) (baggage ??= new BaggageCollector()).addJaegerBaggage(jaegerBaggageRaw);
     const entries = baggage?.result();
     if (entries === undefined) return result;
-    let merged = propagation.getBaggage(result) ?? propagation.createBaggage();
+    const existing = propagation.getBaggage(result);
+    if (existing === undefined) return propagation.setBaggage(result, new HeaderBaggage(entries));
+    let merged = existing;
     for (const [key, value] of entries) merged = merged.setEntry(key, { value });
     return propagation.setBaggage(result, merged);
   }

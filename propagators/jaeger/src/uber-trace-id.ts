@@ -7,6 +7,8 @@ export interface UberTraceId {
   readonly debug: boolean;
 }
 
+import { hexClass } from './wire-ids';
+
 const SAMPLED_MASK = 0x01;
 const DEBUG_MASK = 0x02;
 const ZEROS = '00000000000000000000000000000000';
@@ -26,23 +28,19 @@ export function parseUberTraceId(value: string): UberTraceId | undefined {
   const traceId = paddedId(value, 0, c1, 32);
   const spanId = paddedId(value, c1 + 1, c2, 16);
   if (traceId === undefined || spanId === undefined) return undefined;
-  if (!isHex(value, c2 + 1, c3) || c3 - c2 - 1 > 16) return undefined;
-  if (value.length - c3 - 1 > 2 || !isHex(value, c3 + 1, value.length)) return undefined;
+  if (c3 - c2 - 1 > 16 || hexClass(value, c2 + 1, c3) === 0) return undefined;
+  if (value.length - c3 - 1 > 2 || hexClass(value, c3 + 1, value.length) === 0) return undefined;
 
-  const flags = parseInt(value.slice(c3 + 1), 16);
+  // Only the two low bits matter, and they are all in the last hex digit.
+  const flags = hexDigitValue(value.charCodeAt(value.length - 1));
   const sampled = (flags & SAMPLED_MASK) !== 0;
   return { traceId, spanId, sampled, debug: sampled && (flags & DEBUG_MASK) !== 0 };
 }
 
-/** Formats the header as @opentelemetry/propagator-jaeger does (parent `0`, two-digit flags). */
-export function formatUberTraceId(traceId: string, spanId: string, sampled: boolean, debug: boolean): string {
-  const flags = sampled ? (debug ? '03' : '01') : '00';
-  return `${traceId}:${spanId}:0:${flags}`;
-}
-
 function paddedId(value: string, start: number, end: number, width: number): string | undefined {
   const length = end - start;
-  if (length > width || !isHex(value, start, end)) return undefined;
+  const hex = length > width ? 0 : hexClass(value, start, end);
+  if (hex === 0) return undefined;
   let zero = true;
   for (let i = start; i < end; i++) {
     if (value.charCodeAt(i) !== 0x30) {
@@ -51,16 +49,12 @@ function paddedId(value: string, start: number, end: number, width: number): str
     }
   }
   if (zero) return undefined;
-  const id = value.slice(start, end).toLowerCase();
+  const slice = value.slice(start, end);
+  const id = hex === 3 ? slice : slice.toLowerCase();
   return length === width ? id : ZEROS.slice(0, width - length) + id;
 }
 
-/** Non-empty hex, either case. */
-function isHex(value: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return false;
-  }
-  return true;
+/** The value of a character already known to be a hex digit, either case. */
+function hexDigitValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57;
 }

@@ -202,3 +202,44 @@ describe('JaegerPropagator baggage keys that are special in JavaScript', () => {
     assert.deepEqual(baggageOf(ctx), { ['__proto__']: 'a', constructor: 'b' });
   });
 });
+
+describe('JaegerPropagator: one instance across many injects and extractions', () => {
+  it('each context gets its own ids, and a bad id after good ones still writes nothing', () => {
+    const p = new JaegerPropagator();
+    const other = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'b'.repeat(32), spanId: 'c'.repeat(16), traceFlags: TraceFlags.NONE });
+    const bad = trace.setSpanContext(ROOT_CONTEXT, { traceId: `${T.slice(0, 31)}\n`, spanId: S, traceFlags: TraceFlags.SAMPLED });
+    const upper = trace.setSpanContext(ROOT_CONTEXT, { traceId: T.toUpperCase(), spanId: S.toUpperCase(), traceFlags: TraceFlags.SAMPLED });
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(inject(withSpan(T, true), p), { 'uber-trace-id': `${T}:${S}:0:01` });
+      assert.deepEqual(inject(withSpan(T, false), p), { 'uber-trace-id': `${T}:${S}:0:00` });
+      assert.deepEqual(inject(bad, p), {});
+      assert.deepEqual(inject(bad, p), {});
+      assert.deepEqual(inject(other, p), { 'uber-trace-id': `${'b'.repeat(32)}:${'c'.repeat(16)}:0:00` });
+      assert.deepEqual(inject(upper, p), { 'uber-trace-id': `${T}:${S}:0:01` });
+    }
+  });
+
+  it('a changed baggage is written as it is now, not as it was first injected', () => {
+    const p = new JaegerPropagator();
+    const first = propagation.createBaggage({ a: { value: '1 2' } });
+    const ctx = propagation.setBaggage(ROOT_CONTEXT, first);
+    assert.deepEqual(inject(ctx, p), { 'uberctx-a': '1%202' });
+    assert.deepEqual(inject(ctx, p), { 'uberctx-a': '1%202' });
+    assert.deepEqual(inject(propagation.setBaggage(ROOT_CONTEXT, first.setEntry('b', { value: 'x' })), p), { 'uberctx-a': '1%202', 'uberctx-b': 'x' });
+    assert.deepEqual(inject(propagation.setBaggage(ROOT_CONTEXT, first.removeEntry('a')), p), {});
+  });
+
+  it('extracted uberctx baggage behaves as a Baggage: entries, set, remove, and merge with existing baggage', () => {
+    const ctx = extract({ 'uber-trace-id': `${T}:${S}:0:1`, 'uberctx-user': 'alice%20smith', 'UBERCTX-Tenant': 't-42' });
+    const baggage = propagation.getBaggage(ctx)!;
+    assert.deepEqual(baggage.getEntry('user'), { value: 'alice smith' });
+    assert.equal(baggage.getEntry('missing'), undefined);
+    assert.deepEqual(baggageOf(ctx), { user: 'alice smith', tenant: 't-42' });
+    assert.deepEqual(Object.fromEntries(baggage.setEntry('x', { value: 'y' }).removeEntry('user').getAllEntries().map(([k, e]) => [k, e.value])), { tenant: 't-42', x: 'y' });
+    assert.deepEqual(baggage.removeEntries('user', 'tenant').getAllEntries(), []);
+    assert.deepEqual(baggage.clear().getAllEntries(), []);
+    assert.deepEqual(baggageOf(ctx), { user: 'alice smith', tenant: 't-42' }, 'the extracted baggage itself is unchanged');
+    const existing = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ user: { value: 'bob' }, keep: { value: '1' } }));
+    assert.deepEqual(baggageOf(extract({ 'uberctx-user': 'carol' }, existing)), { user: 'carol', keep: '1' });
+  });
+});
