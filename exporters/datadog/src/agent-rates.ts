@@ -7,9 +7,17 @@ export const DEFAULT_RATE_KEY = 'service:,env:';
 export class AgentRates {
   private rates = new Map<string, number>();
   private received = false;
+  private lastBody: string | undefined;
+  // The sampler asks for the same service/env on every root: build its key once.
+  private lastService = '';
+  private lastEnv = '';
+  private lastKey = 'service:,env:';
 
   /** Replaces the whole table from a trace-endpoint response body; ignores anything malformed. */
   updateFromResponse(body: string): void {
+    // The agent answers every payload, mostly with the same table: parse only what changed.
+    if (body === this.lastBody) return;
+    this.lastBody = body;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -29,6 +37,11 @@ export class AgentRates {
   /** The agent's rate for this service/env, or undefined before the agent sent one. */
   rateFor(service: string, env: string): number | undefined {
     if (!this.received) return undefined;
-    return this.rates.get(`service:${service},env:${env}`) ?? this.rates.get(DEFAULT_RATE_KEY);
+    if (service !== this.lastService || env !== this.lastEnv) {
+      this.lastKey = `service:${service},env:${env}`;
+      this.lastService = service;
+      this.lastEnv = env;
+    }
+    return this.rates.get(this.lastKey) ?? this.rates.get(DEFAULT_RATE_KEY);
   }
 }

@@ -121,7 +121,7 @@ export class DatadogSampler implements Sampler {
 
   private sampleRoot(traceId: string, spanName: string, kind: SpanKind, attributes: Attributes): SamplingResult {
     const manual = manualPriority(attributes);
-    if (manual !== undefined) return decide(manual, MECHANISM_MANUAL, {});
+    if (manual !== undefined) return decide(manual, MECHANISM_MANUAL, undefined);
     const service = this.service() ?? '';
     if (this.rules.length > 0) {
       const sem = semanticsOf(attributes);
@@ -142,7 +142,7 @@ export class DatadogSampler implements Sampler {
       }
     }
     const agentRate = this.config.rates?.rateFor(service, this.config.env ?? '');
-    if (agentRate === undefined) return decide(AUTO_KEEP, MECHANISM_DEFAULT, {});
+    if (agentRate === undefined) return decide(AUTO_KEEP, MECHANISM_DEFAULT, undefined);
     const keep = knuthKeep(traceId, agentRate);
     return decide(keep ? AUTO_KEEP : AUTO_REJECT, MECHANISM_AGENT_RATE, { '_dd.agent_psr': agentRate });
   }
@@ -162,13 +162,30 @@ function manualPriority(attributes: Attributes): number | undefined {
   return undefined;
 }
 
-function decide(priority: number, mechanism: number, attributes: Attributes): SamplingResult {
-  const tags: Record<string, string> = {};
-  // `_dd.p.dm` only accompanies a keep decision (dd-trace `#addDecisionMaker`).
-  if (priority > 0) tags['_dd.p.dm'] = `-${mechanism}`;
+/**
+ * A root's tracestate depends only on (priority, decision maker), and tracestates are immutable: one per pair,
+ * shared by every root that decided alike (its memoised `dd` member then serves every injection, too).
+ * Priorities come from this file only (-1…2) and mechanisms are 0…4, so the cache holds at most 20 entries.
+ */
+const rootTraceStates = new Map<number, TraceState>();
+
+function rootTraceState(priority: number, mechanism: number): TraceState {
+  const key = priority * 8 + mechanism;
+  let traceState = rootTraceStates.get(key);
+  if (traceState === undefined) {
+    const tags: Record<string, string> = {};
+    // `_dd.p.dm` only accompanies a keep decision (dd-trace `#addDecisionMaker`).
+    if (priority > 0) tags['_dd.p.dm'] = `-${mechanism}`;
+    traceState = setDatadogState(undefined, { priority, tags });
+    rootTraceStates.set(key, traceState);
+  }
+  return traceState;
+}
+
+function decide(priority: number, mechanism: number, attributes: Attributes | undefined): SamplingResult {
   return {
     decision: priority > 0 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.RECORD,
     attributes,
-    traceState: setDatadogState(undefined, { priority, tags }),
+    traceState: rootTraceState(priority, mechanism),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { SpanKind, SpanStatusCode, type Attributes, type TraceState } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { peekDatadogState } from '@polytrace/propagator-datadog';
+import { peekDatadogState, type DatadogState } from '@polytrace/propagator-datadog';
 import * as attributesModule from './attributes';
 import { eventsJson, spanLinksJson, stringifyAttribute } from './attributes';
 import { ReusableDatadogSpan, type DatadogSpan, type TagSink } from './datadog-span';
@@ -15,6 +15,7 @@ import { truncate, truncateMetaValue } from './limits';
 import * as naming from './naming';
 import { spanKindName } from './naming';
 import { RUNTIME_ID } from './runtime-id';
+import { HttpUrlBuilder } from './http-url';
 import { fillFromResource, hasSemanticSlots, Semantics, semanticsOf } from './semantics';
 import { EMPTY_BLOCK, TagBlock } from './tag-block';
 
@@ -46,6 +47,15 @@ export interface TraceInfo {
   /** metrics shared by every span of the trace, for measured (kind ≠ internal) and internal spans */
   metricsMeasured: TagBlock;
   metricsInternal: TagBlock;
+}
+
+/** The part of TraceInfo that depends only on the trace's (memoised, shared) Datadog state and sampled flag. */
+interface DerivedTraceState {
+  readonly state: DatadogState;
+  /** Shared by every trace with this state: never mutated. */
+  readonly chunkTags: string[];
+  readonly metricsMeasured: TagBlock;
+  readonly metricsInternal: TagBlock;
 }
 
 /** Per-resource constants. */
@@ -107,6 +117,9 @@ export class SpanMapper {
   /** The current span's semantic attributes: reset and filled by attribute routing, read by `completeSpan`. */
   readonly sem = new Semantics();
   private readonly fields = new SpanFields();
+  private readonly urls = new HttpUrlBuilder();
+  private lastSampled: DerivedTraceState | undefined;
+  private lastUnsampled: DerivedTraceState | undefined;
   private readAhead = 0;
 
   constructor(options: SpanMapperOptions = {}) {
@@ -141,21 +154,37 @@ export class SpanMapper {
     // the shared, memoised state (read only): a copy per trace is not needed here
     const state = peekDatadogState(ctx.traceState as TraceState | undefined);
     const sampled = (ctx.traceFlags & 1) === 1;
+    // Roots decided alike share one tracestate and so one state object: derive its part once.
+    let derived = sampled ? this.lastSampled : this.lastUnsampled;
+    if (derived === undefined || derived.state !== state) {
+      derived = this.derive(state, sampled);
+      if (sampled) this.lastSampled = derived;
+      else this.lastUnsampled = derived;
+    }
+    const high = ctx.traceId.length === 32 ? ctx.traceId.slice(0, 16) : ZERO_HIGH;
+    return {
+      origin: state.origin,
+      chunkMeta: high !== ZERO_HIGH ? ['_dd.p.tid', high, ...derived.chunkTags] : derived.chunkTags,
+      metricsMeasured: derived.metricsMeasured,
+      metricsInternal: derived.metricsInternal,
+    };
+  }
+
+  /** What a trace's Datadog state and sampled flag decide: priority blocks and chunk tags other than `_dd.p.tid`. */
+  private derive(state: DatadogState, sampled: boolean): DerivedTraceState {
     let priority = state.priority ?? (sampled ? 1 : 0);
     // The sampled flag is authoritative for keep/drop: a stale positive priority on an unsampled span is 0.
     if (!sampled && priority > 0) priority = 0;
     if (sampled && priority <= 0) priority = 1;
-    const chunkMeta: string[] = [];
-    const high = ctx.traceId.length === 32 ? ctx.traceId.slice(0, 16) : ZERO_HIGH;
-    if (high !== ZERO_HIGH) chunkMeta.push('_dd.p.tid', high);
+    const chunkTags: string[] = [];
     const tags = state.tags;
     for (const key in tags) {
-      if (key !== '_dd.p.tid' && key.startsWith('_dd.p.')) chunkMeta.push(key, tags[key]);
+      if (key !== '_dd.p.tid' && key.startsWith('_dd.p.')) chunkTags.push(key, tags[key]);
     }
-    if (state.parentId) chunkMeta.push('_dd.parent_id', state.parentId);
+    if (state.parentId) chunkTags.push('_dd.parent_id', state.parentId);
     return {
-      origin: state.origin,
-      chunkMeta,
+      state,
+      chunkTags,
       metricsMeasured: this.metricBlock(priority, true),
       metricsInternal: this.metricBlock(priority, false),
     };
@@ -245,7 +274,7 @@ export class SpanMapper {
       sharedMeta = new TagBlock(withoutKeys(sharedMeta.items, attributes));
     }
     if (trace.origin !== undefined) sink.addMeta('_dd.origin', trace.origin);
-    appendHttpAliases(sem, sink);
+    appendHttpAliases(sem, sink, this.urls);
     if (span.events.length > 0) sink.addMeta('events', eventsJson(span.events));
     if (span.links.length > 0) sink.addMeta('_dd.span_links', spanLinksJson(span.links));
 
@@ -314,7 +343,7 @@ function componentOf(scope: string): string {
 }
 
 /** The tag names dd-trace's web integrations use, so dashboards and facets built on them keep working. */
-function appendHttpAliases(s: Semantics, meta: TagSink): void {
+function appendHttpAliases(s: Semantics, meta: TagSink, urls: HttpUrlBuilder): void {
   if (s.httpRequestMethod !== undefined && s.httpMethod === undefined) meta.addMeta('http.method', String(s.httpRequestMethod));
   if (s.httpResponseStatusCode !== undefined && s.httpStatusCode === undefined) meta.addMeta('http.status_code', String(s.httpResponseStatusCode));
   if (s.userAgent !== undefined && s.httpUseragent === undefined) meta.addMeta('http.useragent', truncateMetaValue(String(s.userAgent)));
@@ -324,10 +353,7 @@ function appendHttpAliases(s: Semantics, meta: TagSink): void {
     return;
   }
   if (s.urlPath !== undefined && s.serverAddress !== undefined) {
-    const scheme = s.urlScheme ?? 'http';
-    const port = s.serverPort !== undefined ? `:${s.serverPort}` : '';
-    const query = s.urlQuery ? `?${s.urlQuery}` : '';
-    meta.addMeta('http.url', truncateMetaValue(`${scheme}://${s.serverAddress}${port}${s.urlPath}${query}`));
+    meta.addMeta('http.url', urls.build(s.urlScheme, s.serverAddress, s.serverPort, s.urlPath, s.urlQuery));
   }
 }
 

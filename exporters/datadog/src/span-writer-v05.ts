@@ -8,6 +8,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { routeAttributesTo as routeAttributesToFn, KeyPlan, KeyTable, type KeyInfo } from './attribute-keys';
 import * as chunkEncoder from './chunk-encoder';
 import type { ChunkEncoder } from './chunk-encoder';
+import { FULL, HexIdIndex, NOT_FOUND, NOT_HEX } from './hex-id-index';
 import { MsgpackWriter, writeHex64 as writeHex64Fn } from './msgpack-writer';
 import type { SpanMapper, TraceInfo } from './span-mapper';
 import { SpanTags } from './span-tags';
@@ -19,6 +20,8 @@ const nextEpoch = chunkEncoder.nextEpoch;
 const writeHex64 = writeHex64Fn;
 const routeAttributesTo = routeAttributesToFn;
 const NONE: readonly string[] = [];
+const TID = '_dd.p.tid';
+const PARENT_ID = '_dd.parent_id';
 
 export class V05SpanWriter implements ChunkEncoder {
   private readonly w = new MsgpackWriter(1024 * 1024);
@@ -32,6 +35,7 @@ export class V05SpanWriter implements ChunkEncoder {
   private indices: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
   /** Table entries in index order, so a rollback can forget the ones it added. */
   private readonly entries: string[] = [];
+  private readonly hexIds = new HexIdIndex();
   private epoch = 0;
   private chunks = 0;
   private lastTraceId = '';
@@ -40,6 +44,16 @@ export class V05SpanWriter implements ChunkEncoder {
   private chunkSpans = 0;
   private markTableSize = 0;
   private markTablePos = 0;
+  // The span fields that repeat span after span (same string objects): their index without a table lookup.
+  // Reset with the table (beginPayload, rollback).
+  private lastService = '';
+  private lastServiceIndex = -1;
+  private lastName = '';
+  private lastNameIndex = -1;
+  private lastResource = '';
+  private lastResourceIndex = -1;
+  private lastType = '';
+  private lastTypeIndex = -1;
 
   constructor(mapper: SpanMapper) {
     this.mapper = mapper;
@@ -51,10 +65,19 @@ export class V05SpanWriter implements ChunkEncoder {
     this.table.reset();
     this.indices = Object.create(null) as Record<string, number | undefined>;
     this.entries.length = 0;
+    this.hexIds.clear();
     this.epoch = nextEpoch();
     this.chunks = 0;
+    this.forgetFieldIndices();
     this.w.array32Placeholder();
     this.index('');
+  }
+
+  private forgetFieldIndices(): void {
+    this.lastServiceIndex = -1;
+    this.lastNameIndex = -1;
+    this.lastResourceIndex = -1;
+    this.lastTypeIndex = -1;
   }
 
   beginChunk(): void {
@@ -85,10 +108,16 @@ export class V05SpanWriter implements ChunkEncoder {
   rollback(mark: number): void {
     this.w.pos = mark;
     this.chunkSpans--;
-    for (let i = this.markTableSize; i < this.entries.length; i++) this.indices[this.entries[i]] = undefined;
-    this.entries.length = this.markTableSize;
+    const indices = this.indices;
+    const entries = this.entries;
+    for (let i = this.markTableSize; i < entries.length; i++) {
+      // entries appended by hexIndex() were never in `indices`: do not add their keys now
+      if (indices[entries[i]] === i) indices[entries[i]] = undefined;
+    }
+    entries.length = this.markTableSize;
     this.table.pos = this.markTablePos;
     this.epoch = nextEpoch(); // cached indices may name entries just removed
+    this.forgetFieldIndices();
   }
 
   finish(): Uint8Array {
@@ -123,9 +152,21 @@ export class V05SpanWriter implements ChunkEncoder {
     const w = this.w;
     w.reserve(1);
     w.buf[w.pos++] = 0x9c;
-    w.uint(this.index(f.service));
-    w.uint(this.index(f.name));
-    w.uint(this.index(f.resource));
+    if (f.service !== this.lastService || this.lastServiceIndex < 0) {
+      this.lastService = f.service;
+      this.lastServiceIndex = this.index(f.service);
+    }
+    w.uint(this.lastServiceIndex);
+    if (f.name !== this.lastName || this.lastNameIndex < 0) {
+      this.lastName = f.name;
+      this.lastNameIndex = this.index(f.name);
+    }
+    w.uint(this.lastNameIndex);
+    if (f.resource !== this.lastResource || this.lastResourceIndex < 0) {
+      this.lastResource = f.resource;
+      this.lastResourceIndex = this.index(f.resource);
+    }
+    w.uint(this.lastResourceIndex);
     w.reserve(9);
     w.buf[w.pos] = 0xcf;
     w.pos = this.traceIdBytes(w.buf, w.pos + 1, f.traceId);
@@ -142,7 +183,12 @@ export class V05SpanWriter implements ChunkEncoder {
     const metaValues = tags.metaValues;
     for (let i = 0; i < tags.metaCount; i++) this.metaPair(metaKeys[i], metaValues[i]);
     this.block(f.sharedMeta, false);
-    for (let i = 0; i < chunkMeta.length; i++) w.uint(this.index(chunkMeta[i]));
+    for (let i = 0; i < chunkMeta.length; i += 2) {
+      const key = chunkMeta[i];
+      w.uint(this.index(key));
+      // a fresh string per trace: found by its 64-bit value rather than hashed into `indices`
+      w.uint(key === TID || key === PARENT_ID ? this.hexIndex(chunkMeta[i + 1]) : this.index(chunkMeta[i + 1]));
+    }
 
     w.mapHeader(tags.metricCount + f.sharedMetrics.pairs);
     const metricKeys = tags.metricKeys;
@@ -152,7 +198,11 @@ export class V05SpanWriter implements ChunkEncoder {
       w.number(metricValues[i]);
     }
     this.block(f.sharedMetrics, true);
-    w.uint(this.index(f.type));
+    if (f.type !== this.lastType || this.lastTypeIndex < 0) {
+      this.lastType = f.type;
+      this.lastTypeIndex = this.index(f.type);
+    }
+    w.uint(this.lastTypeIndex);
   }
 
   private metaPair(key: KeyInfo, value: string): void {
@@ -210,11 +260,34 @@ export class V05SpanWriter implements ChunkEncoder {
   private index(s: string): number {
     let i = this.indices[s];
     if (i === undefined) {
-      i = this.entries.length;
+      if (s.length === 16) {
+        // a value hexIndex() may have added (each string goes in the table once), or may look for later
+        const found = this.hexIds.get(s);
+        if (found >= 0 && found < this.entries.length && this.entries[found] === s) {
+          this.indices[s] = found;
+          return found;
+        }
+        i = this.entries.length;
+        if (found !== NOT_HEX && found !== FULL) this.hexIds.set(i);
+      } else i = this.entries.length;
       this.indices[s] = i;
       this.entries.push(s);
       this.table.str(s);
     }
+    return i;
+  }
+
+  /** `index()` for a value that is usually 16 hex digits, without hashing it when it is. */
+  private hexIndex(s: string): number {
+    const found = this.hexIds.get(s);
+    if (found >= 0) {
+      // an entry a rollback removed (or reused) is stale: append the value again
+      if (found < this.entries.length && this.entries[found] === s) return found;
+    } else if (found !== NOT_FOUND) return this.index(s); // not hex, or the id table is full: the map decides
+    const i = this.entries.length;
+    this.entries.push(s);
+    this.table.str(s);
+    this.hexIds.set(i);
     return i;
   }
 }
