@@ -102,6 +102,11 @@ function scopeTags(scope: InstrumentationScope, legacy: boolean): string {
 }
 
 const MAX_NAMES = 256;
+const MAX_REMOTES = 256;
+
+function sameEndpoint(a: ZipkinEndpoint, b: ZipkinEndpoint): boolean {
+  return a.port === b.port && a.ipv4 === b.ipv4 && a.ipv6 === b.ipv6 && a.serviceName === b.serviceName;
+}
 
 /** One encode call's memo (the options are fixed within it): a batch usually has one resource and few of everything. */
 export class BatchFragments {
@@ -113,6 +118,7 @@ export class BatchFragments {
   private traceHead = '';
   private remote: ZipkinEndpoint | undefined;
   private remoteJson = '';
+  private readonly remotesByPort = new Map<number, { endpoint: ZipkinEndpoint; json: string }>();
   private parentId: string | undefined;
   private parentJson = '';
   /** Span names are low-cardinality by convention: `,"name":"…"` per name, bounded. */
@@ -178,13 +184,24 @@ export class BatchFragments {
     return this.parentJson;
   }
 
-  /** `,"remoteEndpoint":{…}`; consecutive spans often call the same peer. */
+  /**
+   * `,"remoteEndpoint":{…}`; consecutive spans often call the same peer, and a server's spans come from a few
+   * keep-alive connections (same address, a handful of ports), remembered by port.
+   */
   remoteEndpoint(e: ZipkinEndpoint): string {
     const last = this.remote;
-    if (last === undefined || e.serviceName !== last.serviceName || e.ipv4 !== last.ipv4 || e.ipv6 !== last.ipv6 || e.port !== last.port) {
-      this.remote = e;
-      this.remoteJson = `,"remoteEndpoint":${endpointJson(e)}`;
+    if (last !== undefined && sameEndpoint(e, last)) return this.remoteJson;
+    const port = e.port ?? -1;
+    const known = this.remotesByPort.get(port);
+    if (known !== undefined && sameEndpoint(e, known.endpoint)) {
+      this.remote = known.endpoint;
+      this.remoteJson = known.json;
+      return known.json;
     }
+    this.remote = e;
+    this.remoteJson = `,"remoteEndpoint":${endpointJson(e)}`;
+    if (this.remotesByPort.size >= MAX_REMOTES) this.remotesByPort.clear();
+    this.remotesByPort.set(port, { endpoint: e, json: this.remoteJson });
     return this.remoteJson;
   }
 }

@@ -32,9 +32,28 @@ function timeoutError(ms: number): Error {
   return Object.assign(new Error(`request timed out after ${ms} ms`), { code: 'ETIMEDOUT' });
 }
 
+type RequestFunction = typeof http.request;
+
+/**
+ * `http.request` as Node defines it, under any shimmer-style wrapper (instrumentation-http's client patch keeps the
+ * original as `__original`). Even with tracing suppressed that patch parses options, starts a non-recording span,
+ * injects headers and binds the request emitter on every call; the exporter's own POST needs none of it. Looked up
+ * per request: an instrumentation may patch after the transport was built.
+ */
+function unwrapped(request: RequestFunction): RequestFunction {
+  let fn = request;
+  for (let depth = 0; depth < 8; depth++) {
+    const original = (fn as { __original?: unknown }).__original;
+    if (typeof original !== 'function') break;
+    fn = original as RequestFunction;
+  }
+  return fn;
+}
+
 /**
  * HTTP(S) or Unix-socket transport with a keep-alive agent. Every request runs with tracing suppressed so the
- * application's own http instrumentation never traces the exporter (no feedback loop).
+ * application's own http instrumentation never traces the exporter (no feedback loop), and shimmer-style wrappers of
+ * `http.request` are skipped altogether (see `unwrapped`).
  */
 export class HttpTransport implements Transport {
   readonly endpoint: HttpEndpoint;
@@ -81,7 +100,7 @@ export class HttpTransport implements Transport {
         requestOptions.hostname = endpoint.hostname;
         requestOptions.port = endpoint.port;
       }
-      const request = (endpoint.protocol === 'https:' ? https.request : http.request)(requestOptions);
+      const request = unwrapped(endpoint.protocol === 'https:' ? https.request : http.request)(requestOptions);
       let settled = false;
       const finish = (error: Error | undefined, response?: TransportResponse): void => {
         if (settled) return;

@@ -52,17 +52,19 @@ describe('accounting: getStats() and the periodic diag summary', () => {
       diagIntervalMillis: 40,
     });
     closers.push(() => exporter.shutdown());
+    const acct = (): Line[] => summaries('polytrace acct exporter');
     assert.equal((await exportOnce(exporter, makeSpans(4))).code, ExportResultCode.SUCCESS);
-    await waitFor(() => summaries('polytrace acct exporter').length === 1, 20_000, 'the first summary');
-    assert.equal(summaries('polytrace acct exporter')[0].level, 'info');
-    assert.match(summaries('polytrace acct exporter')[0].message, /\+4 spans exported/);
+    await waitFor(() => acct().some((l) => /\+4 spans exported/.test(l.message)), 20_000, 'the first summary');
+    // on a loaded machine an interval may also end while the request is in flight (+1 request, nothing exported yet)
+    assert.ok(acct().every((l) => l.level === 'info'), JSON.stringify(acct()));
 
     server.setFault({ kind: 'status', status: 400 });
     assert.equal((await exportOnce(exporter, makeSpans(3))).code, ExportResultCode.FAILED);
-    await waitFor(() => summaries('polytrace acct exporter').length === 2, 20_000, 'the loss summary');
-    const loss = summaries('polytrace acct exporter')[1];
+    await waitFor(() => acct().some((l) => /DROPPED/.test(l.message)), 20_000, 'the loss summary');
+    const loss = acct().find((l) => /DROPPED/.test(l.message)) as Line;
     assert.equal(loss.level, 'warn');
     assert.match(loss.message, /\+3 spans DROPPED \(rejected=3\)/);
+    const linesAfterLoss = acct().length;
 
     // idle: wait for many intervals to pass (counted by a probe summary on another exporter), no new line
     const probe = new RetryingExporter({ name: 'probe', encoder: jsonEncoder, transport: new HttpTransport({ url: server.url }), diagIntervalMillis: 40 });
@@ -70,9 +72,9 @@ describe('accounting: getStats() and the periodic diag summary', () => {
     server.setFault({ kind: 'ok' });
     for (let i = 0; i < 5; i++) {
       await exportOnce(probe, makeSpans(1));
-      await waitFor(() => summaries('polytrace probe exporter').length === i + 1, 20_000, `probe summary ${i + 1}`);
+      await waitFor(() => summaries('polytrace probe exporter').some((l) => new RegExp(`exported=${i + 1} `).test(l.message)), 20_000, `probe summary ${i + 1}`);
     }
-    assert.equal(summaries('polytrace acct exporter').length, 2, 'an idle exporter stays quiet');
+    assert.equal(acct().length, linesAfterLoss, 'an idle exporter stays quiet');
 
     const stats = exporter.getStats();
     assert.equal(stats.spansExported, 4);

@@ -18,13 +18,20 @@ describe("the application's http instrumentation never traces the exporter's req
   const appSpans = new InMemorySpanExporter();
   const contextManager = new AsyncLocalStorageContextManager();
   let registeredContextManager = false;
+  /** request paths instrumentation-http's client patch was asked about (it asks before anything else) */
+  const patchedCalls: string[] = [];
 
   before(async () => {
     server = await FaultyServer.start();
     // another suite may already have registered one; then it is left alone (and used)
     registeredContextManager = context.setGlobalContextManager(contextManager.enable());
     appProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(appSpans)] });
-    instrumentation = new HttpInstrumentation();
+    instrumentation = new HttpInstrumentation({
+      ignoreOutgoingRequestHook: (options) => {
+        patchedCalls.push(String(options.path));
+        return false;
+      },
+    });
     instrumentation.setTracerProvider(appProvider);
     instrumentation.enable();
     // core modules are patched when required after enable(); the patch is in place, so every holder of the
@@ -74,6 +81,9 @@ describe("the application's http instrumentation never traces the exporter's req
       ['/app'],
       'only the control request produced a client span',
     );
+    // the exporter's requests went to Node's own http.request, not through the client patch (it is work even when
+    // suppressed, and a user's hooks must not see the exporter's traffic)
+    assert.deepEqual(patchedCalls, ['/app']);
     // and the server side saw no trace context injected into the exporter's requests
     for (const r of server.requests.filter((q) => q.url !== '/app')) assert.equal(r.headers.traceparent, undefined);
   });

@@ -27,6 +27,7 @@ const REQUESTS: Record<string, string> = {
   'HTTP/1.0 without Host': 'GET /old HTTP/1.0\r\n\r\n',
   'server error': 'GET /fail HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n',
   'client error': 'GET /missing HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n',
+  'error emitted on the response': 'GET /emit-error HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n',
   'remote parent': `GET /child HTTP/1.1\r\nHost: localhost:{port}\r\ntraceparent: ${TRACEPARENT}\r\nConnection: close\r\n\r\n`,
 };
 

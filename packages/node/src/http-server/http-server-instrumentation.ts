@@ -1,17 +1,19 @@
-import { context, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, ValueType, type Attributes, type Histogram, type Span } from '@opentelemetry/api';
+import { context, createNoopMeter, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode, ValueType, type Attributes, type Context, type Histogram, type Span } from '@opentelemetry/api';
 import { RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { errorMonitor } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { incomingRequestAttributes } from './incoming-attributes';
-import { bindMessageContext, wrapMessageEmit } from './message-context';
+import { bindMessageContext, observeResponse, setResponseEmitWrapped, wrapMessageEmit, type ResponseObserver } from './message-context';
 
 /** Spans keep instrumentation-http's scope, so exporters and backends see exactly what the stock instrumentation emits. */
 const SCOPE_NAME = '@opentelemetry/instrumentation-http';
 const SCOPE_VERSION = (require('@opentelemetry/instrumentation-http/build/src/version') as { VERSION: string }).VERSION;
 
 type ServerEmit = (this: Server, event: string | symbol, ...args: unknown[]) => boolean;
+/** What a no-op meter (no MeterProvider registered) hands out: recording into it is skipped, attributes and all. */
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram('noop');
 type MessageEmit = Parameters<typeof wrapMessageEmit>[0];
 interface HttpModule {
   Server: { prototype: { emit: ServerEmit } };
@@ -53,6 +55,7 @@ export class HttpServerInstrumentation extends InstrumentationBase {
     if (messages && exports.IncomingMessage && exports.ServerResponse) {
       if (!isWrapped(exports.IncomingMessage.prototype.emit)) this._wrap(exports.IncomingMessage.prototype, 'emit', wrapMessageEmit);
       if (!isWrapped(exports.ServerResponse.prototype.emit)) this._wrap(exports.ServerResponse.prototype, 'emit', wrapMessageEmit);
+      setResponseEmitWrapped(true);
     }
     return exports;
   }
@@ -62,27 +65,20 @@ export class HttpServerInstrumentation extends InstrumentationBase {
     if (messages && exports.IncomingMessage && exports.ServerResponse) {
       if (isWrapped(exports.IncomingMessage.prototype.emit)) this._unwrap(exports.IncomingMessage.prototype, 'emit');
       if (isWrapped(exports.ServerResponse.prototype.emit)) this._unwrap(exports.ServerResponse.prototype, 'emit');
+      setResponseEmitWrapped(false);
     }
   }
 
   private serverEmit(original: ServerEmit, component: 'http' | 'https'): ServerEmit {
     const instrumentation = this;
-    return function emit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'request') return original.call(this, event, ...args);
-      const request = args[0] as IncomingMessage;
-      const response = args[1] as ServerResponse;
-      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-      const attributes = incomingRequestAttributes(request, component);
-      const span = instrumentation.tracer.startSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes }, parent);
-      const rpc: RPCMetadata = { type: RPCType.HTTP, span };
-      const ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
-      const exchange = new Exchange(instrumentation, span, request, response, attributes, rpc);
-      bindMessageContext(request, ctx);
-      bindMessageContext(response, ctx);
-      response.on('close', exchange.onClose);
-      response.on(errorMonitor, exchange.onError);
+    // `arguments` rather than a rest parameter: a server emits more than requests, and none should pay for an array
+    return function emit(this: Server, event: string | symbol, request?: unknown, response?: unknown): boolean {
+      // eslint-disable-next-line prefer-rest-params
+      if (event !== 'request') return original.apply(this, arguments as unknown as Parameters<ServerEmit>);
+      const exchange = instrumentation.startExchange(request as IncomingMessage, response as ServerResponse, component);
       try {
-        return context.with(ctx, original, this, event, ...args);
+        // no thisArg: the context manager would bind() a fresh function for it on every request
+        return context.with(exchange.ctx, callEmit, undefined, original, this, request, response);
       } catch (error) {
         exchange.fail(error);
         throw error;
@@ -90,50 +86,75 @@ export class HttpServerInstrumentation extends InstrumentationBase {
     };
   }
 
-  /** @internal */
-  recordDuration(seconds: number, attributes: Attributes): void {
+  private startExchange(request: IncomingMessage, response: ServerResponse, component: 'http' | 'https'): Exchange {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const attributes = incomingRequestAttributes(request, component);
+    const span = this.tracer.startSpan(request.method || 'GET', { kind: SpanKind.SERVER, attributes }, parent);
+    const rpc: RPCMetadata = { type: RPCType.HTTP, span };
+    const ctx = setRPCMetadata(trace.setSpan(parent, span), rpc);
+    const exchange = new Exchange(this, span, ctx, request, response, attributes, rpc, this.durationHistogram() !== NOOP_HISTOGRAM);
+    bindMessageContext(request, ctx);
+    bindMessageContext(response, ctx);
+    if (!observeResponse(response, exchange)) {
+      response.on('close', () => exchange.onClose());
+      response.on(errorMonitor, (error: unknown) => exchange.onError(error));
+    }
+    return exchange;
+  }
+
+  /** @internal the duration histogram of the current meter (NOOP_HISTOGRAM while no MeterProvider is registered) */
+  durationHistogram(): Histogram {
     this.histogram ??= this.meter.createHistogram('http.server.request.duration', {
       description: 'Duration of HTTP server requests.',
       unit: 's',
       valueType: ValueType.DOUBLE,
       advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
     });
-    this.histogram.record(seconds, attributes);
+    return this.histogram;
   }
 }
 
+function callEmit(original: ServerEmit, server: Server, request: unknown, response: unknown): boolean {
+  return original.call(server, 'request', request, response);
+}
+
 /** One request/response: ends the span once, on `close` or on the first error, like instrumentation-http. */
-class Exchange {
-  private readonly startedAt = performance.now();
+class Exchange implements ResponseObserver {
+  /** only read when a real meter records the duration */
+  private readonly startedAt: number;
   private ended = false;
   private failed = false;
 
   constructor(
     private readonly instrumentation: HttpServerInstrumentation,
     private readonly span: Span,
+    readonly ctx: Context,
     private readonly request: IncomingMessage,
     private readonly response: ServerResponse,
     private readonly attributes: Attributes,
     private readonly rpc: RPCMetadata,
-  ) {}
+    private readonly measured: boolean,
+  ) {
+    this.startedAt = measured ? performance.now() : 0;
+  }
 
-  readonly onClose = (): void => {
+  onClose(): void {
     if (this.failed || this.ended) return; // after an error the span was ended with it
     const status = this.response.statusCode;
     const route = this.rpc.route;
-    const onResponse: Attributes = { 'http.response.status_code': status };
-    if (route !== undefined) onResponse['http.route'] = route;
-    this.span.setAttributes(onResponse);
+    // one setAttribute per key: setAttributes would walk Object.entries of a fresh object
+    this.span.setAttribute('http.response.status_code', status);
+    if (route !== undefined) this.span.setAttribute('http.route', route);
     // instrumentation-http: 1xx–4xx leave the status unset on a server span, anything else is an error
     if (!(status >= 100 && status < 500)) this.span.setStatus({ code: SpanStatusCode.ERROR });
     if (route) this.span.updateName(`${this.request.method || 'GET'} ${route}`);
     this.end(route, status, undefined);
-  };
+  }
 
-  readonly onError = (error: unknown): void => {
+  onError(error: unknown): void {
     this.failed = true;
     this.fail(error);
-  };
+  }
 
   fail(error: unknown): void {
     if (this.ended) return;
@@ -148,6 +169,7 @@ class Exchange {
     if (this.ended) return;
     this.ended = true;
     this.span.end();
+    if (!this.measured) return;
     const metric: Attributes = {
       'http.request.method': this.attributes['http.request.method'],
       'url.scheme': this.attributes['url.scheme'],
@@ -160,6 +182,6 @@ class Exchange {
       if (status >= 500 && status < 600) metric['error.type'] = String(status);
     }
     if (errorType !== undefined) metric['error.type'] = errorType;
-    this.instrumentation.recordDuration((performance.now() - this.startedAt) / 1000, metric);
+    this.instrumentation.durationHistogram().record((performance.now() - this.startedAt) / 1000, metric);
   }
 }
