@@ -5,6 +5,7 @@ import * as fragments from './json-fragments';
 import type { BatchFragments } from './json-fragments';
 import * as text from './json-text';
 import type { ZipkinEndpoint } from './model';
+import * as linkTagsModule from './link-tags';
 import * as mapping from './span-to-zipkin';
 import type { ZipkinMappingOptions } from './span-to-zipkin';
 import * as tagKeys from './tag-keys';
@@ -18,7 +19,8 @@ const { localEndpoint, remoteEndpoint } = endpoints;
 const { endpointJson, idLiteral, KIND_JSON } = fragments;
 const { jsonString } = text;
 const { annotationValue, consumedByEndpoint, DEBUG_ATTRIBUTE } = mapping;
-const { ENDPOINT_TAG, PLAIN, shadowed, TAGS_OPEN, tagKey } = tagKeys;
+const { ENDPOINT_TAG, LINK_TAG, PLAIN, shadowed, TAGS_OPEN, tagKey } = tagKeys;
+const { linkTagKey, linkTagValue, writtenLinks } = linkTagsModule;
 const { attributeToTag } = tagValue;
 const { hrTimeToMicrosText } = time;
 
@@ -79,12 +81,17 @@ function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMapp
     }
   }
   const legacy = options.legacyScopeTags === true;
-  const droppedLinks = span.droppedLinksCount + span.links.length;
+  const links = span.links;
+  const linkTags = writtenLinks(links);
+  const droppedLinks = span.droppedLinksCount + links.length - linkTags;
   for (const key in attributes) {
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     const info = tagKey(key);
     if (info.role !== PLAIN) {
+      if (info.role === LINK_TAG) {
+        if (linkTags > 0) continue;
+      } else
       if (info.role === ENDPOINT_TAG) {
         local ??= localEndpoint(resource.serviceName, attributes);
         if (consumedByEndpoint(key, attributeToTag(value) as string, local, remote)) continue;
@@ -94,6 +101,10 @@ function spanJson(span: ReadableSpan, batch: BatchFragments, options: ZipkinMapp
       out += info.firstTag(value);
       first = false;
     } else out += info.tag(value);
+  }
+  for (let i = 0; i < linkTags; i++) {
+    out += `${first ? TAGS_OPEN : ','}"${linkTagKey(i)}":${jsonString(linkTagValue(links[i]))}`;
+    first = false;
   }
   const status = span.status;
   if (status.code === SpanStatusCode.OK) {

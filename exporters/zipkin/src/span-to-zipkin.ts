@@ -3,6 +3,7 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import * as endpoints from './endpoints';
 import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './model';
 import * as tagValue from './tag-value';
+import { isLinkTagKey, linkTagKey, linkTagValue, writtenLinks } from './link-tags';
 import * as time from './time';
 
 // Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
@@ -145,8 +146,11 @@ export function writeTags(span: ReadableSpan, mapped: MappedSpan, options: Zipki
   const status = span.status;
   const scope = span.instrumentationScope;
   const legacy = options.legacyScopeTags === true;
-  const droppedLinks = span.droppedLinksCount + span.links.length;
+  const links = span.links;
+  const linkTags = writtenLinks(links);
+  const droppedLinks = span.droppedLinksCount + links.length - linkTags;
   for (const key in attributes) {
+    if (linkTags > 0 && isLinkTagKey(key)) continue;
     switch (key) {
       case DEBUG_ATTRIBUTE:
         continue;
@@ -183,6 +187,7 @@ export function writeTags(span: ReadableSpan, mapped: MappedSpan, options: Zipki
     if (isEndpointTag(key) && consumedByEndpoint(key, tag, mapped.local, mapped.remote)) continue;
     sink.tag(key, tag);
   }
+  for (let i = 0; i < linkTags; i++) sink.tag(linkTagKey(i), linkTagValue(links[i]));
   if (status.code === SpanStatusCode.OK) sink.tag('otel.status_code', 'OK');
   else if (status.code === SpanStatusCode.ERROR) {
     sink.tag('otel.status_code', 'ERROR');
@@ -199,7 +204,7 @@ export function writeTags(span: ReadableSpan, mapped: MappedSpan, options: Zipki
   }
   if (span.droppedAttributesCount > 0) sink.tag('otel.dropped_attributes_count', String(span.droppedAttributesCount));
   if (span.droppedEventsCount > 0) sink.tag('otel.dropped_events_count', String(span.droppedEventsCount));
-  // Zipkin has no links; count them as dropped so that nothing disappears silently.
+  // Links past the tag cap: counted so that nothing disappears silently.
   if (droppedLinks > 0) sink.tag('otel.dropped_links_count', String(droppedLinks));
 }
 

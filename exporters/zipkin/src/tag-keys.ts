@@ -1,6 +1,7 @@
 import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as text from './json-text';
+import { isLinkTagKey } from './link-tags';
 import { DEBUG_ATTRIBUTE } from './span-to-zipkin';
 import * as tagValue from './tag-value';
 
@@ -27,6 +28,8 @@ const DROPPED_EVENTS = 9;
 const DROPPED_LINKS = 10;
 /** `peer.service`, `net.peer.*`, `net.host.*`: dropped when an endpoint already carries the value. */
 export const ENDPOINT_TAG = 11;
+/** `otlp.link.*`: dropped when the span has links, which the mapping writes under those keys. */
+export const LINK_TAG = 12;
 
 function roleOf(key: string): number {
   switch (key) {
@@ -41,7 +44,7 @@ function roleOf(key: string): number {
     case 'otel.dropped_events_count': return DROPPED_EVENTS;
     case 'otel.dropped_links_count': return DROPPED_LINKS;
     case 'peer.service': case 'net.peer.ip': case 'net.peer.port': case 'net.host.ip': case 'net.host.port': return ENDPOINT_TAG;
-    default: return PLAIN;
+    default: return isLinkTagKey(key) ? LINK_TAG : PLAIN;
   }
 }
 

@@ -20,7 +20,7 @@ const nasty = fc.string({
 });
 // Keys that collide with tags the mapping writes itself, feed the endpoints, or are ordinary.
 const KEYS = ['otel.status_code', 'error', 'otel.scope.name', 'otel.scope.version', 'otel.library.name', 'otel.library.version',
-  'otel.dropped_attributes_count', 'otel.dropped_events_count', 'otel.dropped_links_count', 'service.version',
+  'otel.dropped_attributes_count', 'otel.dropped_events_count', 'otel.dropped_links_count', 'otlp.link.0', 'service.version',
   'deployment.environment', 'deployment.environment.name', 'zipkin.debug', 'peer.service', 'net.peer.ip', 'net.peer.port',
   'net.host.ip', 'net.host.port', 'server.address', 'server.port', 'network.peer.address', 'network.peer.port',
   'client.address', 'net.peer.name', 'db.name', 'server.socket.address', 'net.sock.peer.addr', 'http.route', 'a', 'é"\n'];

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert';
+import { TraceState } from '@opentelemetry/core';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -116,18 +117,41 @@ describe('spanToZipkin: OTel span → Zipkin v2 model', () => {
     assert.strictEqual(legacy.tags?.['otel.library.version'], '1.2.3');
   });
 
-  it('sets debug from zipkin.debug, counts links as dropped, and produces what our decoder reads back', () => {
+  it('sets debug from zipkin.debug, writes links as otlp.link.N tags, and produces what our decoder reads back', () => {
+    let other = '';
     const [span] = record((tracer) => {
-      const other = tracer.startSpan('other');
-      tracer.startSpan('x', { attributes: { 'zipkin.debug': true }, links: [{ context: other.spanContext() }] }).end();
-      other.end();
+      const o = tracer.startSpan('other');
+      other = `${o.spanContext().traceId}|${o.spanContext().spanId}`;
+      const ts = new TraceState('dd=s:1');
+      tracer.startSpan('x', {
+        attributes: { 'zipkin.debug': true, 'otlp.link.0': 'a user attribute that would collide' },
+        links: [{ context: { ...o.spanContext(), traceState: ts }, attributes: { reason: 'retry', n: 2 } }],
+      }).end();
+      o.end();
     });
     const z = spanToZipkin(span);
     assert.strictEqual(z.debug, true);
     assert.strictEqual(z.tags?.['zipkin.debug'], undefined);
-    assert.strictEqual(z.tags?.['otel.dropped_links_count'], '1');
+    assert.strictEqual(z.tags?.['otlp.link.0'], `${other}|dd=s:1|{"reason":"retry","n":2}|0`);
+    assert.strictEqual(z.tags?.['otel.dropped_links_count'], undefined);
     const decoded = decodeJsonV2(Buffer.from(encodeZipkinPayload([span]).body).toString('utf8'), { strict: true });
     assert.deepStrictEqual(decoded.spans, [z]);
+  });
+});
+
+describe('links past the tag cap', () => {
+  it('writes the first 128 as otlp.link.0..127 and counts the rest as dropped', () => {
+    const [recorded] = record((tracer) => tracer.startSpan('x').end());
+    const context = recorded.spanContext();
+    // 130 links and 1 already dropped by the SDK (its own limit is configurable, so our cap must hold by itself)
+    const links = Array.from({ length: 130 }, (_, i) => ({ context, attributes: { i } }));
+    const span: ReadableSpan = Object.create(recorded, { links: { value: links }, droppedLinksCount: { value: 1 } });
+    const z = spanToZipkin(span);
+    const linkKeys = Object.keys(z.tags ?? {}).filter((k) => k.startsWith('otlp.link.'));
+    assert.strictEqual(linkKeys.length, 128);
+    assert.match(z.tags?.['otlp.link.127'] ?? '', /\|\{"i":127\}\|0$/);
+    assert.strictEqual(z.tags?.['otel.dropped_links_count'], '3');
+    assert.strictEqual(Buffer.from(encodeZipkinPayload([span]).body).toString('utf8'), JSON.stringify([z]));
   });
 });
 

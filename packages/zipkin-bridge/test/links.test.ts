@@ -1,6 +1,9 @@
 /** `otlp.link.N` tags (the OTel Collector's Zipkin form of span links) → OTel links. */
 import * as assert from 'node:assert';
 import { TraceFlags } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { encodeZipkinPayload } from '@polytrace/exporter-zipkin';
 import { parseLinkTag } from '@polytrace/zipkin-bridge';
 import { startBridge, type RunningBridge } from './helpers';
 
@@ -45,5 +48,23 @@ describe('zipkin bridge: otlp.link.N tags become links', () => {
     }]);
     assert.deepStrictEqual(span.links.map((l) => [l.context.spanId, l.attributes]), [[LS, { 'messaging.operation': 'process' }], ['0807060504030201', {}]]);
     assert.deepStrictEqual(span.attributes, { 'otlp.link.1': 'garbage', 'otlp.link.4': `${LT}|${LS}||{}|0` }, 'malformed kept; after a gap not a link (Collector)');
+  });
+
+  it('round-trips links: OTel span → our ZipkinExporter encoding → bridge → the same links', async () => {
+    const memory = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('t');
+    const upstream = tracer.startSpan('produce');
+    const linked = { ...upstream.spanContext(), traceState: new TraceState('dd=s:2;o:rum') };
+    tracer.startSpan('consume', { links: [{ context: linked, attributes: { 'messaging.batch': true, n: [1, 2] } }, { context: upstream.spanContext() }] }).end();
+    upstream.end();
+    const original = memory.getFinishedSpans().find((x) => x.name === 'consume');
+    assert.ok(original);
+    const body = JSON.parse(Buffer.from(encodeZipkinPayload([original]).body).toString('utf8'));
+    const [span] = await b.spansFor(body);
+    assert.deepStrictEqual(span.links.map((l) => [l.context.traceId, l.context.spanId, l.context.traceState?.serialize(), l.attributes]), [
+      [linked.traceId, linked.spanId, 'dd=s:2;o:rum', { 'messaging.batch': true, n: [1, 2] }],
+      [linked.traceId, linked.spanId, undefined, {}],
+    ]);
+    assert.strictEqual(Object.keys(span.attributes).some((k) => k.startsWith('otlp.link.')), false);
   });
 });
