@@ -10,11 +10,15 @@
  * 1. encode: ReadableSpan[] → POST body bytes (Buffer), no I/O. Ours: `encodeZipkinPayload` (mapping + JSON v2,
  *    also proto3 and gzip variants). Peer: `toZipkinSpan` per span + `JSON.stringify` + `Buffer.from`.
  * 2. bridge: a JSON v2 (and proto3) body → decoded, shared-span-checked and converted to ReadableSpans, i.e. all
- *    the bridge does per request except the socket read and the exporter it hands the spans to.
+ *    the bridge does per request except the socket read and the exporter it hands the spans to; and the bridge's
+ *    whole request handler in process (adds the body read and the late-data/shared-span buffering stages).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { decodeZipkin, encodeZipkinPayload } from '@polytrace/exporter-zipkin';
-import { SharedSpanRewriter, ZipkinSpanConverter } from '@polytrace/zipkin-bridge';
+import { createZipkinBridge, SharedSpanRewriter, ZipkinSpanConverter } from '@polytrace/zipkin-bridge';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { compareCpuRounds, ratioSpread, type CpuContender, type CpuRoundsOptions } from './lib/cpu-rounds';
 import { runAsMain } from './lib/main';
 import { inBatches, makeShopSpans, NODE_SDK_RESOURCE } from './lib/realistic-spans';
@@ -40,6 +44,38 @@ function peerEncode(batch: ReadableSpan[]): Buffer {
 /** A contender that encodes (or decodes) every batch once per call; `bytes` is what one batch produced. */
 function overBatches<T>(batches: readonly T[], spans: number, bytes: (batch: T) => number): CpuContender {
   return { spans, once: () => batches.reduce((sum, b) => sum + bytes(b), 0) };
+}
+
+/** Drives the bridge's (req, res) handler with in-memory requests; one call resolves once the exporter has every span. */
+function bridgeHandler(bodies: readonly Buffer[], spans: number): CpuContender {
+  let received = 0;
+  let wanted = 0;
+  let done: (() => void) | undefined;
+  const bridge = createZipkinBridge({
+    exporter: {
+      export(batch: ReadableSpan[], callback: (result: ExportResult) => void): void {
+        received += batch.length;
+        callback({ code: ExportResultCode.SUCCESS });
+        if (received >= wanted) done?.();
+      },
+      shutdown: async () => undefined,
+    },
+  });
+  const response = { writeHead: () => response, end: () => response } as unknown as ServerResponse;
+  return {
+    spans,
+    once: () => new Promise<number>((resolve) => {
+      received = 0;
+      wanted = spans;
+      done = () => resolve(bodies.reduce((sum, b) => sum + b.length, 0));
+      for (const body of bodies) {
+        const req = Object.assign(Readable.from([body]), {
+          method: 'POST', url: '/api/v2/spans', headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+        }) as unknown as IncomingMessage;
+        bridge(req, response);
+      }
+    }),
+  };
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
@@ -79,8 +115,12 @@ export async function run(options: { quick: boolean }): Promise<BenchResult[]> {
       return body.length;
     });
   }), rounds);
+  // The whole request handler in process (body read, decode, late-data and shared-span buffering, conversion,
+  // hand-off to an exporter that accepts at once): what a bridge costs per span apart from the socket.
+  const [handler] = await compareCpuRounds([bridgeHandler(batches.map((b) => Buffer.from(encodeZipkinPayload(b).body)), n)], rounds);
   results.push(
     { name: 'zipkin bridge decode+convert (JSON v2)', unit: 'spans/CPU-s', ours: json.spansPerSec, note: 'target ≥ 100,000 spans/s' },
+    { name: 'zipkin bridge request handler (JSON v2, in process)', unit: 'spans/CPU-s', ours: handler.spansPerSec, note: 'body read + decode + late-data/shared-span stages + convert + export hand-off' },
     { name: 'zipkin bridge decode+convert (proto3)', unit: 'spans/CPU-s', ours: proto3.spansPerSec },
   );
   return results;
