@@ -1,6 +1,8 @@
 import { SpanKind, SpanStatusCode, TraceFlags, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { hex16, hrTimeToMicros, traceIdHalves } from './mapping/ids';
+import type { IdMemo } from './id-memo';
+import type { ScopeTagsCache } from './scope-tags';
 import type { ThriftWriter } from './thrift/thrift-writer';
 
 /*
@@ -11,11 +13,6 @@ import type { ThriftWriter } from './thrift/thrift-writer';
  */
 
 // copied once: import bindings are getter calls under CJS interop, and these run for every span or attribute
-const STRING = 0;
-const DOUBLE = 1;
-const BOOL = 2;
-const LONG = 3;
-const BINARY = 4;
 const FOLLOWS_FROM = 1;
 const ERROR = SpanStatusCode.ERROR;
 const OK = SpanStatusCode.OK;
@@ -25,7 +22,6 @@ KIND_TAG[SpanKind.CLIENT] = 'client';
 KIND_TAG[SpanKind.SERVER] = 'server';
 KIND_TAG[SpanKind.PRODUCER] = 'producer';
 KIND_TAG[SpanKind.CONSUMER] = 'consumer';
-const ZERO_ID = '0000000000000000';
 
 function isDerivedKey(key: string): boolean {
   return key === 'error' || key === 'span.kind' || key === 'w3c.tracestate' || key.startsWith('otel.');
@@ -43,22 +39,6 @@ function countAttributeTags(attributes: Attributes): number {
   return n;
 }
 
-function writeStringTag(w: ThriftWriter, key: string, value: string): void {
-  w.structBegin();
-  w.fieldString(1, key);
-  w.fieldI32(2, STRING);
-  w.fieldString(3, value);
-  w.structEnd();
-}
-
-function writeLongTag(w: ThriftWriter, key: string, value: number): void {
-  w.structBegin();
-  w.fieldString(1, key);
-  w.fieldI32(2, LONG);
-  w.fieldI64Number(6, value);
-  w.structEnd();
-}
-
 function safeJson(value: object): string {
   try {
     return JSON.stringify(value) ?? String(value);
@@ -69,44 +49,27 @@ function safeJson(value: object): string {
 
 /** Same typing rules as `toTag` (mapping/tags.ts). The value is known not to be null/undefined. */
 function writeAttributeTag(w: ThriftWriter, key: string, value: AttributeValue | unknown): void {
-  w.structBegin();
-  w.fieldString(1, key);
   switch (typeof value) {
     case 'string':
-      w.fieldI32(2, STRING);
-      w.fieldString(3, value);
+      w.tagString(key, value);
       break;
     case 'number':
-      if (Number.isSafeInteger(value)) {
-        w.fieldI32(2, LONG);
-        w.fieldI64Number(6, value);
-      } else {
-        w.fieldI32(2, DOUBLE);
-        w.fieldDouble(4, value);
-      }
+      if (Number.isSafeInteger(value)) w.tagLong(key, value);
+      else w.tagDouble(key, value);
       break;
     case 'boolean':
-      w.fieldI32(2, BOOL);
-      w.fieldBool(5, value);
+      w.tagBool(key, value);
       break;
     case 'bigint':
-      w.fieldI32(2, STRING);
-      w.fieldString(3, value.toString());
+      w.tagString(key, value.toString());
       break;
     case 'object':
-      if (value instanceof Uint8Array) {
-        w.fieldI32(2, BINARY);
-        w.fieldBinary(7, value);
-      } else {
-        w.fieldI32(2, STRING);
-        w.fieldString(3, safeJson(value as object));
-      }
+      if (value instanceof Uint8Array) w.tagBinary(key, value);
+      else w.tagString(key, safeJson(value as object));
       break;
     default:
-      w.fieldI32(2, STRING);
-      w.fieldString(3, String(value));
+      w.tagString(key, String(value));
   }
-  w.structEnd();
 }
 
 function writeAttributeTags(w: ThriftWriter, attributes: Attributes): void {
@@ -149,17 +112,23 @@ function writeLog(w: ThriftWriter, event: TimedEvent): void {
   w.structBegin();
   w.fieldI64Number(1, hrTimeToMicros(event.time));
   w.fieldStructList(2, count);
-  if (withName) writeStringTag(w, 'event', event.name);
+  if (withName) w.tagString('event', event.name);
   if (attributes) writeAttributeTags(w, attributes);
-  if (dropped) writeLongTag(w, 'otel.dropped_attributes_count', dropped);
+  if (dropped) w.tagLong('otel.dropped_attributes_count', dropped);
   w.structEnd();
+}
+
+/** What the hot path keeps across spans: encoded scope tags, and the last trace/parent ids parsed. */
+export interface SpanWriteCaches {
+  readonly scopeTags: ScopeTagsCache;
+  readonly ids: IdMemo;
 }
 
 /**
  * Writes the Jaeger Thrift `Span` for `span`; returns false, having written nothing, when the span needs the
  * reference path (an attribute shadows a derived key).
  */
-export function writeOtelSpan(w: ThriftWriter, span: ReadableSpan, legacyLibraryTags: boolean): boolean {
+export function writeOtelSpan(w: ThriftWriter, span: ReadableSpan, caches: SpanWriteCaches): boolean {
   const attributes = span.attributes;
   const attributeTags = countAttributeTags(attributes);
   if (attributeTags < 0) return false;
@@ -168,9 +137,7 @@ export function writeOtelSpan(w: ThriftWriter, span: ReadableSpan, legacyLibrary
   const kind = KIND_TAG[span.kind];
   const status = span.status;
   const statusMessage = status.code === ERROR ? status.message : undefined;
-  const scope = span.instrumentationScope;
-  const scopeName = scope && scope.name ? scope.name : undefined;
-  const scopeVersion = scopeName !== undefined && scope.version ? scope.version : undefined;
+  const scopeTags = caches.scopeTags.get(span.instrumentationScope);
   const traceState = ctx.traceState?.serialize();
   const { droppedAttributesCount, droppedEventsCount, droppedLinksCount } = span;
 
@@ -178,17 +145,24 @@ export function writeOtelSpan(w: ThriftWriter, span: ReadableSpan, legacyLibrary
   if (kind !== undefined) tagCount++;
   if (status.code === ERROR) tagCount += statusMessage ? 3 : 2;
   else if (status.code === OK) tagCount++;
-  if (scopeName !== undefined) tagCount += (scopeVersion !== undefined ? 2 : 1) * (legacyLibraryTags ? 2 : 1);
+  if (scopeTags !== undefined) tagCount += scopeTags.count;
   if (droppedAttributesCount > 0) tagCount++;
   if (droppedEventsCount > 0) tagCount++;
   if (droppedLinksCount > 0) tagCount++;
   if (traceState) tagCount++;
 
   w.structBegin();
-  writeTraceId(w, 1, 2, ctx.traceId);
+  const trace = caches.ids.traceWords(ctx.traceId);
+  w.fieldI64(1, trace[2], trace[3]); // traceIdLow
+  w.fieldI64(2, trace[0], trace[1]); // traceIdHigh
   writeId(w, 3, ctx.spanId);
   const parent = span.parentSpanContext;
-  writeId(w, 4, parent ? parent.spanId : ZERO_ID);
+  if (parent) {
+    const p = caches.ids.parentWords(parent.spanId);
+    w.fieldI64(4, p[0], p[1]);
+  } else {
+    w.fieldI64(4, 0, 0); // root
+  }
   w.fieldString(5, span.name);
   const links = span.links;
   if (links.length > 0) {
@@ -207,30 +181,19 @@ export function writeOtelSpan(w: ThriftWriter, span: ReadableSpan, legacyLibrary
   if (tagCount > 0) {
     w.fieldStructList(10, tagCount);
     writeAttributeTags(w, attributes);
-    if (kind !== undefined) writeStringTag(w, 'span.kind', kind);
+    if (kind !== undefined) w.tagString('span.kind', kind);
     if (status.code === ERROR) {
-      writeStringTag(w, 'otel.status_code', 'ERROR');
-      if (statusMessage) writeStringTag(w, 'otel.status_description', statusMessage);
-      w.structBegin();
-      w.fieldString(1, 'error');
-      w.fieldI32(2, BOOL);
-      w.fieldBool(5, true);
-      w.structEnd();
+      w.tagString('otel.status_code', 'ERROR');
+      if (statusMessage) w.tagString('otel.status_description', statusMessage);
+      w.tagBool('error', true);
     } else if (status.code === OK) {
-      writeStringTag(w, 'otel.status_code', 'OK');
+      w.tagString('otel.status_code', 'OK');
     }
-    if (scopeName !== undefined) {
-      writeStringTag(w, 'otel.scope.name', scopeName);
-      if (scopeVersion !== undefined) writeStringTag(w, 'otel.scope.version', scopeVersion);
-      if (legacyLibraryTags) {
-        writeStringTag(w, 'otel.library.name', scopeName);
-        if (scopeVersion !== undefined) writeStringTag(w, 'otel.library.version', scopeVersion);
-      }
-    }
-    if (droppedAttributesCount > 0) writeLongTag(w, 'otel.dropped_attributes_count', droppedAttributesCount);
-    if (droppedEventsCount > 0) writeLongTag(w, 'otel.dropped_events_count', droppedEventsCount);
-    if (droppedLinksCount > 0) writeLongTag(w, 'otel.dropped_links_count', droppedLinksCount);
-    if (traceState) writeStringTag(w, 'w3c.tracestate', traceState);
+    if (scopeTags !== undefined) w.rawStruct(scopeTags.bytes); // complete Tag structs, encoded once per scope
+    if (droppedAttributesCount > 0) w.tagLong('otel.dropped_attributes_count', droppedAttributesCount);
+    if (droppedEventsCount > 0) w.tagLong('otel.dropped_events_count', droppedEventsCount);
+    if (droppedLinksCount > 0) w.tagLong('otel.dropped_links_count', droppedLinksCount);
+    if (traceState) w.tagString('w3c.tracestate', traceState);
   }
   const events = span.events;
   if (events.length > 0) {

@@ -2,11 +2,14 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { encodeAgentDatagrams } from './agent-datagrams';
 import { encodeCollectorBatch, encodeCollectorBodies } from './collector-bodies';
-import { encodeOtelSpans, encodeProcess, encodeSpans, type EncodedSpanList } from './span-list';
+import { DatagramPacker, type OversizedSpan } from './datagram-packer';
+import { encodeOtelSpans, encodeProcess, encodeSpans, writeOtelOrReferenceSpan, type EncodedSpanList, type FusedSpanOptions } from './span-list';
 import type { JaegerClientStats } from './model';
 import { toJaegerProcess } from './mapping/process';
 import { toJaegerSpan, type SpanMappingOptions } from './mapping/span';
 import { truncationSteps } from './mapping/truncate';
+import { IdMemo } from './id-memo';
+import { ScopeTagsCache } from './scope-tags';
 import type { ThriftWriter } from './thrift/thrift-writer';
 import { createWriter, type ThriftProtocol } from './thrift/writers';
 
@@ -44,7 +47,8 @@ const MAX_RETAINED_SCRATCH = 8 * 1024 * 1024;
 /**
  * Pure OTel → Jaeger Thrift encoder: spans in, datagrams or collector bodies out, no I/O. Spans are grouped by
  * Resource, one Jaeger Process (= one Batch) per Resource; each span is encoded once and datagrams are packed by
- * exact size. The only state is the datagram sequence number and a per-Resource cache of the encoded Process.
+ * exact size. State: the datagram sequence number, reusable scratch buffers, and bounded caches of encoded bytes
+ * (the Process per Resource, the scope tags per scope, the last trace/parent ids).
  */
 export class JaegerEncoder {
   private readonly protocol: ThriftProtocol;
@@ -54,6 +58,10 @@ export class JaegerEncoder {
   private readonly processTags: Readonly<Record<string, string>>;
   private readonly truncate: boolean;
   private readonly processCache = new WeakMap<Resource, Uint8Array>();
+  /** the hot path's options, with the per-scope tag bytes it reuses across calls */
+  private readonly fused: FusedSpanOptions;
+  /** agent targets: spans are encoded straight into datagram-sized chunks (see datagram-packer.ts) */
+  private readonly packer: DatagramPacker | undefined;
   private nextSeqNo = 1;
   /** reused across calls: span bytes are copied into datagrams/bodies before `encode` returns */
   private scratch: ThriftWriter;
@@ -65,7 +73,9 @@ export class JaegerEncoder {
     this.mapping = { legacyLibraryTags: options.legacyLibraryTags };
     this.processTags = options.processTags ?? {};
     this.truncate = options.oversizedSpans === 'truncate';
-    this.scratch = createWriter(this.protocol, 64 * 1024);
+    this.scratch = createWriter(this.protocol, this.forAgent ? 64 : 64 * 1024); // the collector's (agents: the packer's)
+    this.packer = this.forAgent ? new DatagramPacker(this.protocol, this.maxPayloadBytes) : undefined;
+    this.fused = { ...this.mapping, scopeTags: new ScopeTagsCache(this.protocol, options.legacyLibraryTags !== false), ids: new IdMemo() };
   }
 
   /**
@@ -75,10 +85,9 @@ export class JaegerEncoder {
   encode(spans: readonly ReadableSpan[], stats?: JaegerClientStats): JaegerPayload[] {
     const payloads: JaegerPayload[] = [];
     for (const [resource, group] of groupByResource(spans)) {
-      const encoded = encodeOtelSpans(this.protocol, group, this.mapping, this.scratch);
       const processBytes = this.processBytes(resource);
-      if (this.forAgent) this.datagrams(encoded, processBytes, group, stats, payloads);
-      else this.bodies(encoded, processBytes, group, payloads);
+      if (this.packer) this.datagrams(this.packer, processBytes, group, stats, payloads);
+      else this.bodies(encodeOtelSpans(this.protocol, group, this.fused, this.scratch), processBytes, group, payloads);
     }
     // keep the scratch buffer for typical batches, but never pin what one huge export grew it to
     if (this.scratch.buffer.length > MAX_RETAINED_SCRATCH) this.scratch = createWriter(this.protocol, 64 * 1024);
@@ -86,20 +95,25 @@ export class JaegerEncoder {
   }
 
   private datagrams(
-    encoded: EncodedSpanList,
+    packer: DatagramPacker,
     processBytes: Uint8Array,
     group: readonly ReadableSpan[],
     stats: JaegerClientStats | undefined,
     out: JaegerPayload[],
   ): void {
-    const protocol = this.protocol;
-    const plan = encodeAgentDatagrams(encoded, { protocol, processBytes, maxPacketSize: this.maxPayloadBytes, firstSeqNo: this.nextSeqNo, stats });
+    packer.begin({ processBytes, firstSeqNo: this.nextSeqNo, stats });
+    for (let i = 0; i < group.length; i++) {
+      writeOtelOrReferenceSpan(packer.writer, group[i], this.fused);
+      packer.commit(i);
+    }
+    const plan = packer.finish();
     this.nextSeqNo += plan.datagrams.length;
     for (const d of plan.datagrams) out.push({ body: d.bytes, spans: d.spanIndexes.map((i) => group[i]), tooLarge: false });
-    for (const i of plan.tooLarge) {
-      const shrunk = this.truncate ? this.truncated(group[i], (one) => singleSpanDatagram(one, processBytes, 0)) : undefined;
-      if (shrunk) out.push({ body: shrunk, spans: [group[i]], tooLarge: false, truncated: true });
-      else out.push({ body: singleSpanDatagram(encoded, processBytes, i), spans: [group[i]], tooLarge: true });
+    for (const oversized of plan.tooLarge) {
+      const span = group[oversized.index];
+      const shrunk = this.truncate ? this.truncated(span, (one) => singleSpanDatagram(one, processBytes)) : undefined;
+      if (shrunk) out.push({ body: shrunk, spans: [span], tooLarge: false, truncated: true });
+      else out.push({ body: singleSpanDatagram(loneSpan(this.protocol, oversized), processBytes), spans: [span], tooLarge: true });
     }
   }
 
@@ -133,16 +147,13 @@ export class JaegerEncoder {
   }
 }
 
-/** The datagram a lone span would need (only used to hand an oversized span's real size to the caller). */
-function singleSpanDatagram(encoded: EncodedSpanList, processBytes: Uint8Array, i: number): Uint8Array {
-  const start = encoded.offsets[i];
-  const end = encoded.offsets[i + 1];
-  const one: EncodedSpanList = {
-    protocol: encoded.protocol,
-    bytes: encoded.bytes.subarray(start, end),
-    offsets: Uint32Array.of(0, end - start),
-  };
-  return encodeAgentDatagrams(one, { protocol: encoded.protocol, processBytes, maxPacketSize: Number.MAX_SAFE_INTEGER }).datagrams[0].bytes;
+function loneSpan(protocol: ThriftProtocol, span: OversizedSpan): EncodedSpanList {
+  return { protocol, bytes: span.bytes, offsets: Uint32Array.of(0, span.bytes.length) };
+}
+
+/** The datagram the first span of `one` would need alone (hands an oversized span's real size to the caller). */
+function singleSpanDatagram(one: EncodedSpanList, processBytes: Uint8Array): Uint8Array {
+  return encodeAgentDatagrams(one, { protocol: one.protocol, processBytes, maxPacketSize: Number.MAX_SAFE_INTEGER }).datagrams[0].bytes;
 }
 
 function groupByResource(spans: readonly ReadableSpan[]): Map<Resource | undefined, readonly ReadableSpan[]> {

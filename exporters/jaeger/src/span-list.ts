@@ -1,6 +1,8 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { writeOtelSpan } from './encode-otel-span';
+import { writeOtelSpan, type SpanWriteCaches } from './encode-otel-span';
+import { IdMemo } from './id-memo';
 import { toJaegerSpan } from './mapping/span';
+import { ScopeTagsCache } from './scope-tags';
 import type { JaegerProcess, JaegerSpan } from './model';
 import { writeProcess, writeSpan } from './thrift/jaeger-structs';
 import type { ThriftWriter } from './thrift/thrift-writer';
@@ -31,6 +33,16 @@ export function encodeSpans(protocol: ThriftProtocol, spans: readonly JaegerSpan
   return { protocol, bytes: w.buffer, offsets };
 }
 
+/** The options of the fused hot path, with what it keeps across spans and calls (see `SpanWriteCaches`). */
+export interface FusedSpanOptions extends SpanWriteCaches {
+  legacyLibraryTags?: boolean;
+}
+
+/** One OTel span as a Thrift span struct: the fused hot path, or the reference mapping for the spans it declines. */
+export function writeOtelOrReferenceSpan(w: ThriftWriter, span: ReadableSpan, options: FusedSpanOptions): void {
+  if (!writeOtelSpan(w, span, options)) writeSpan(w, toJaegerSpan(span, options));
+}
+
 /**
  * OTel spans straight to Thrift span structs (the hot path, see encode-otel-span.ts); spans it declines go through
  * the reference mapping. Same result as `encodeSpans(protocol, spans.map(toJaegerSpan))`.
@@ -38,18 +50,22 @@ export function encodeSpans(protocol: ThriftProtocol, spans: readonly JaegerSpan
 export function encodeOtelSpans(
   protocol: ThriftProtocol,
   spans: readonly ReadableSpan[],
-  options: { legacyLibraryTags?: boolean } = {},
+  options: { legacyLibraryTags?: boolean; scopeTags?: ScopeTagsCache } = {},
   /** scratch writer of `protocol` to reuse (the result's bytes are then only valid until its next use) */
   scratch?: ThriftWriter,
 ): EncodedSpanList {
-  const legacy = options.legacyLibraryTags !== false;
+  const fused: FusedSpanOptions = {
+    legacyLibraryTags: options.legacyLibraryTags,
+    scopeTags: options.scopeTags ?? new ScopeTagsCache(protocol, options.legacyLibraryTags !== false),
+    ids: new IdMemo(),
+  };
   const w = scratch ?? createWriter(protocol, Math.max(1024, spans.length * 512));
   w.reset();
   w.reserve(spans.length * 512);
   const offsets = new Uint32Array(spans.length + 1);
   for (let i = 0; i < spans.length; i++) {
     offsets[i] = w.length;
-    if (!writeOtelSpan(w, spans[i], legacy)) writeSpan(w, toJaegerSpan(spans[i], options));
+    writeOtelOrReferenceSpan(w, spans[i], fused);
   }
   offsets[spans.length] = w.length;
   return { protocol, bytes: w.buffer, offsets };

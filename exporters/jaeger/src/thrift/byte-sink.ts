@@ -18,6 +18,11 @@ export class ByteSink {
     this.pos = 0;
   }
 
+  /** Keeps only the first `length` bytes (cut between whole structs: no protocol state is touched). */
+  rewind(length: number): void {
+    if (length >= 0 && length <= this.pos) this.pos = length;
+  }
+
   slice(start = 0, end = this.pos): Uint8Array {
     return Uint8Array.prototype.slice.call(this.buf, start, end);
   }
@@ -29,7 +34,7 @@ export class ByteSink {
 
   protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(64, this.buf.length * 2);
     while (size < this.pos + n) size *= 2;
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
@@ -62,10 +67,14 @@ export class ByteSink {
     return true;
   }
 
-  /** Writes `s` as UTF-8 of the already measured `byteLength` at the current position. */
-  protected utf8(s: string, byteLength: number): void {
-    this.ensure(byteLength);
-    this.buf.write(s, this.pos, byteLength, 'utf8');
-    this.pos += byteLength;
+  /**
+   * Writes `s` as UTF-8 at `at`, after a length prefix the caller will put in front of it, and returns its byte
+   * length. Room for the worst case (3 bytes per UTF-16 unit) is made first, so one native pass both encodes and
+   * measures (no separate `Buffer.byteLength`).
+   */
+  protected utf8At(s: string, at: number): number {
+    const room = at - this.pos + 3 * s.length;
+    this.ensure(room);
+    return this.buf.write(s, at, 3 * s.length, 'utf8');
   }
 }

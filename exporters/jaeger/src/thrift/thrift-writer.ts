@@ -2,8 +2,9 @@
  * Field-level Thrift writer shared by the compact and binary protocols: the Jaeger encoder is written once against
  * this interface. Only what `jaeger.thrift` / `agent.thrift` need is here (no maps, sets, i8, i16).
  *
- * i64 values are passed as two 32-bit halves (`hi`, `lo`), which represents every signed 64-bit value exactly
- * without BigInt on the hot path; helpers convert from hex ids, safe-integer numbers and bigints.
+ * i64 values are passed as two 32-bit halves (`hi`, `lo`; only their bits count, signed or unsigned), which
+ * represents every signed 64-bit value exactly without BigInt on the hot path; helpers convert from hex ids,
+ * safe-integer numbers and bigints.
  */
 /** Thrift message types (agent.thrift's emitBatch is oneway). */
 export const MessageType = { CALL: 1, ONEWAY: 4 } as const;
@@ -31,11 +32,23 @@ export interface ThriftWriter {
   fieldBool(id: number, value: boolean): void;
   fieldString(id: number, value: string): void;
   fieldBinary(id: number, value: Uint8Array): void;
+  /*
+   * A whole jaeger.thrift `Tag` struct (key, vType and the one value field), as a list element. Tags are most of a
+   * span's fields, so each protocol writes them in one go from a fixed byte template, with no per-field state; the
+   * generic field methods above stay the reference (`writeTag` in jaeger-structs.ts) they are tested against.
+   */
+  tagString(key: string, value: string): void;
+  tagLong(key: string, value: number): void;
+  tagDouble(key: string, value: number): void;
+  tagBool(key: string, value: boolean): void;
+  tagBinary(key: string, value: Uint8Array): void;
   /** a copy of bytes [start, end) */
   slice(start?: number, end?: number): Uint8Array;
   /** the internal buffer (valid until the next write); for zero-copy splicing */
   readonly buffer: Uint8Array;
   reset(): void;
+  /** keeps only the first `length` bytes; only between whole structs at the same level (no field state changes) */
+  rewind(length: number): void;
   /** makes room for `n` more bytes up front */
   reserve(n: number): void;
 }
