@@ -50,6 +50,11 @@ export const MODES: Record<string, Mode> = {
     name: 'otel-sdk-zipkin', sink: 'zipkin', flushesOnExit: true, nodeArgs: ['--require', path.join(__dirname, '..', 'http', 'preload-otel.js')],
     env: (port) => ({ OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${port}/api/v2/spans` }),
   },
+  // zipkin-js instruments by middleware, not by patching: the server script mounts bench/http/zipkin-js.js.
+  'zipkin-js': {
+    name: 'zipkin-js', sink: 'zipkin', flushesOnExit: true, nodeArgs: [],
+    env: (port) => ({ BENCH_SERVER_HOOK: path.join(__dirname, '..', 'http', 'zipkin-js.js'), ZIPKIN_URL: `http://127.0.0.1:${port}/api/v2/spans` }),
+  },
 };
 
 export const SERVERS: Record<string, string> = {

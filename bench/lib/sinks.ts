@@ -1,6 +1,8 @@
-// Capture sinks for the end-to-end benchmarks. They only store raw payloads while load runs (so decoding costs no CPU
-// during a measurement) and count spans afterwards with independent decoders. A sink can also play a dead backend
-// ("down": nothing listens) or a hung one ("hang": accepts, never answers).
+// Capture sinks for the end-to-end benchmarks. They run in the bench process, which shares the machine with the load
+// generator, so while load runs they only keep raw payloads (a body costs one copy, no parse) and count spans later,
+// on demand, with independent decoders. Storage is bounded: past the cap a body is refused (413 for one too large,
+// 503 when the store is full; a datagram is dropped) and counted, so a runaway tracer shows up instead of filling
+// memory. A sink can also play a dead backend ("down": nothing listens) or a hung one ("hang": accepts, never answers).
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
@@ -20,11 +22,15 @@ export interface Sink {
   /** Spans received since the last reset (decodes what was stored). */
   countSpans(): number;
   payloads(): number;
+  /** Payloads refused (or datagrams dropped) because the store was full or the body too large; reset by reset(). */
+  refused(): number;
   reset(): void;
   close(): Promise<void>;
 }
 
-const MAX_STORED_BYTES = 512 * 1024 * 1024;
+/** Generous: a full HTTP-overhead run keeps ~150 MB of Zipkin JSON per mode, all modes at once, until its end. */
+const MAX_STORED_BYTES = 1024 * 1024 * 1024;
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export async function startSink(kind: SinkKind, behaviour: SinkBehaviour = 'healthy'): Promise<Sink> {
   if (behaviour === 'down') return deadSink(kind);
@@ -37,35 +43,45 @@ async function deadSink(kind: SinkKind): Promise<Sink> {
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return { kind, behaviour: 'down', port, countSpans: () => 0, payloads: () => 0, reset() {}, close: async () => {} };
+  return { kind, behaviour: 'down', port, countSpans: () => 0, payloads: () => 0, refused: () => 0, reset() {}, close: async () => {} };
 }
 
 async function httpSink(kind: 'datadog' | 'zipkin', behaviour: SinkBehaviour): Promise<Sink> {
   let bodies: Array<{ path: string; encoding: string; body: Buffer }> = [];
   let stored = 0;
+  let refused = 0;
   const sockets = new Set<net.Socket>();
+  const answer = (res: http.ServerResponse, status: number): void => {
+    if (behaviour === 'hang') return; // never answer
+    res.statusCode = status;
+    if (status === 200) res.setHeader('content-type', 'application/json');
+    res.end(status === 200 ? '{"rate_by_service":{}}' : undefined);
+  };
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/info') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ version: 'bench', endpoints: ['/v0.4/traces', '/v0.5/traces', '/info'] }));
       return;
     }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES || stored + declared > MAX_STORED_BYTES) {
+      refused++;
+      req.resume(); // drain, so the connection stays usable
+      req.on('end', () => answer(res, declared > MAX_BODY_BYTES ? 413 : 503));
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let length = 0;
+    req.on('data', (c: Buffer) => { length += c.length; if (length <= MAX_BODY_BYTES) chunks.push(c); });
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (stored + body.length <= MAX_STORED_BYTES) {
-        bodies.push({ path: req.url ?? '', encoding: String(req.headers['content-encoding'] ?? ''), body });
-        stored += body.length;
+      if (length > MAX_BODY_BYTES || stored + length > MAX_STORED_BYTES) {
+        refused++;
+        answer(res, length > MAX_BODY_BYTES ? 413 : 503);
+        return;
       }
-      if (behaviour === 'hang') return; // never answer
-      if (kind === 'datadog') {
-        res.setHeader('content-type', 'application/json');
-        res.end('{"rate_by_service":{}}');
-      } else {
-        res.statusCode = 202;
-        res.end();
-      }
+      bodies.push({ path: req.url ?? '', encoding: String(req.headers['content-encoding'] ?? ''), body: Buffer.concat(chunks, length) });
+      stored += length;
+      answer(res, kind === 'datadog' ? 200 : 202);
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
@@ -84,17 +100,25 @@ async function httpSink(kind: 'datadog' | 'zipkin', behaviour: SinkBehaviour): P
   return {
     kind, behaviour, port, countSpans,
     payloads: () => bodies.length,
-    reset() { bodies = []; stored = 0; counted = 0; countedBodies = 0; },
+    refused: () => refused,
+    reset() { bodies = []; stored = 0; refused = 0; counted = 0; countedBodies = 0; },
     close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
   };
 }
 
 async function udpSink(behaviour: SinkBehaviour): Promise<Sink> {
   let datagrams: Buffer[] = [];
+  let stored = 0;
+  let dropped = 0;
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   socket.setRecvBufferSize(16 * 1024 * 1024);
-  socket.on('message', (msg) => { if (behaviour === 'healthy') datagrams.push(msg); });
+  socket.on('message', (msg) => {
+    if (behaviour !== 'healthy') return;
+    if (stored + msg.length > MAX_STORED_BYTES) { dropped++; return; }
+    datagrams.push(msg);
+    stored += msg.length;
+  });
   const port = socket.address().port;
   let counted = 0;
   let countedDatagrams = 0;
@@ -105,7 +129,8 @@ async function udpSink(behaviour: SinkBehaviour): Promise<Sink> {
       return counted;
     },
     payloads: () => datagrams.length,
-    reset() { datagrams = []; counted = 0; countedDatagrams = 0; },
+    refused: () => dropped,
+    reset() { datagrams = []; stored = 0; dropped = 0; counted = 0; countedDatagrams = 0; },
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }

@@ -1,10 +1,13 @@
 // One contender of the per-span benchmark, in its own process so tracers cannot interfere: creates traces of a root
-// with 10 children (5 attributes each), yielding to the event loop after each trace as a server would, then waits
-// for the parent to confirm its sink received everything, and reports the CPU it used (export work included).
+// with 10 children (5 attributes each), yielding to the event loop after each trace as a server would. After a
+// warm-up it runs one measured round whenever the parent asks ('round'), reporting its cumulative CPU time at the
+// round's start, so the parent charges everything up to the next round's start (background exports included) to it;
+// 'cpu' asks for the cumulative CPU time that closes the last round.
 import { context, trace, type Tracer } from '@opentelemetry/api';
 
-const [contender, sinkUrl, tracesArg] = process.argv.slice(2);
-const TRACES = Number(tracesArg);
+const [contender, sinkUrl, warmupArg, roundArg] = process.argv.slice(2);
+const WARMUP_TRACES = Number(warmupArg);
+const ROUND_TRACES = Number(roundArg);
 const SPANS_PER_TRACE = 11;
 
 interface Contender { run(i: number): void }
@@ -59,18 +62,26 @@ async function setup(): Promise<{ contender: Contender }> {
   return { contender: otelContender(provider.getTracer('bench')) };
 }
 
+/** User+system CPU microseconds this process has used so far (all threads). */
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
 async function main(): Promise<void> {
   const { contender: c } = await setup();
   const send = (m: object): void => { process.send!(m); };
-  for (let i = 0; i < 2000; i++) { c.run(i); if (i % 10 === 0) await new Promise(setImmediate); }
-  send({ type: 'warm', spans: 2000 * SPANS_PER_TRACE });
-  await new Promise<void>((resolve) => process.once('message', () => resolve())); // parent saw the warm-up arrive
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < TRACES; i++) { c.run(i); await new Promise(setImmediate); }
-  send({ type: 'ended', spans: TRACES * SPANS_PER_TRACE });
-  await new Promise<void>((resolve) => process.once('message', () => resolve())); // parent saw delivery settle
-  const cpu = process.cpuUsage(cpu0);
-  send({ type: 'cpu', micros: cpu.user + cpu.system });
+  for (let i = 0; i < WARMUP_TRACES; i++) { c.run(i); if (i % 10 === 0) await new Promise(setImmediate); }
+  process.on('message', (m: string) => {
+    if (m === 'cpu') { send({ type: 'cpu', micros: cpuMicros() }); return; }
+    if (m !== 'round') return;
+    void (async () => {
+      const micros = cpuMicros();
+      for (let i = 0; i < ROUND_TRACES; i++) { c.run(i); await new Promise(setImmediate); }
+      send({ type: 'round', micros, spans: ROUND_TRACES * SPANS_PER_TRACE });
+    })();
+  });
+  send({ type: 'ready', spans: WARMUP_TRACES * SPANS_PER_TRACE });
 }
 
 void main();

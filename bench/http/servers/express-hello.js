@@ -2,7 +2,11 @@
 // Hello-world express server used by the HTTP overhead benchmark: one route behind one middleware.
 const express = require('express');
 
+// BENCH_SERVER_HOOK: a tracer that instruments with its own middleware (zipkin-js), mounted first as its docs show.
+const hook = process.env.BENCH_SERVER_HOOK ? require(process.env.BENCH_SERVER_HOOK) : undefined;
+
 const app = express();
+if (hook) app.use(hook.expressMiddleware());
 app.use((req, res, next) => { res.locals.start = Date.now(); next(); });
 app.get('/__mem', (req, res) => { res.json(process.memoryUsage()); });
 app.get('/', (req, res) => { res.type('text/plain').send('hello world'); });
