@@ -1,4 +1,4 @@
-// Memory under a failing backend: each tracer's node:http server is loaded for 30 s (5 s with --quick) while its
+// Memory under a failing backend: each tracer's node:http server is loaded for 30 s (3 s with --quick) while its
 // backend is healthy, down (nothing listens) or hung (accepts, never answers). RSS and heap are read after the load;
 // a tracer that buffers without bound shows it here.
 import * as http from 'node:http';
@@ -23,7 +23,7 @@ function heapUsed(port: number): Promise<number> {
 }
 
 export async function run(options: { quick: boolean }): Promise<BenchSection> {
-  const seconds = options.quick ? 5 : 30;
+  const seconds = options.quick ? 3 : 30;
   const results: BenchResult[] = [];
   const lines = [
     `node:http hello world, ${seconds} s of load (32 connections) per cell after a 2 s warm-up; RSS/heap read right after the load.`,

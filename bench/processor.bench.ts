@@ -111,7 +111,7 @@ async function throughputRows(quick: boolean, log: (line: string) => void): Prom
   const sink = await startSink('healthy');
   const rows: BenchResult[] = [];
   try {
-    const durationMs = quick ? 3000 : 8_000;
+    const durationMs = quick ? 1500 : 8_000;
     // the machine is shared: interleave the two processors and keep the median round of each
     const rounds = quick ? 1 : 3;
     for (const rate of [150_000, Number.POSITIVE_INFINITY]) {

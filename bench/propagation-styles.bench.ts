@@ -124,8 +124,8 @@ function cases(): OpsCase[] {
 
 /** Interleaved rounds, order flipped each round; medians of the rates and of the per-round ratios. */
 function measure(c: OpsCase, quick: boolean): BenchResult {
-  const rounds = quick ? 5 : 15;
-  const ms = quick ? 40 : 80;
+  const rounds = quick ? 3 : 15;
+  const ms = quick ? 30 : 80;
   opsPerSecond(c.ours, 100, 'cpu');
   opsPerSecond(c.peer, 100, 'cpu');
   const ours: number[] = [];
