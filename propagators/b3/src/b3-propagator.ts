@@ -13,7 +13,7 @@ import { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB
 import { B3HeaderReader } from './header-reader';
 import { parseB3Multi } from './multi-header';
 import { parseB3Single } from './single-header';
-import { WireIdMemo } from './wire-ids';
+import { WireIdMemo } from '@polytrace/propagator-ids';
 
 export type B3InjectEncoding = 'single' | 'multi' | 'both';
 export type B3ExtractEncoding = 'single' | 'multi' | 'both';

@@ -1,4 +1,7 @@
-import { hexClass } from './wire-ids';
+import * as ids from '@polytrace/propagator-ids';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { hexClass } = ids;
 
 /** True when value[start, end) is non-empty lower-case hex (B3 ids are lower-hex only). */
 export function isLowerHex(value: string, start = 0, end = value.length): boolean {

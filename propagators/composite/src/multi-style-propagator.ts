@@ -13,7 +13,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import { DatadogPropagator, TraceContextPropagator, peekDatadogState, setDatadogState } from '@polytrace/propagator-datadog';
 import { setExtractedLinks } from './extracted-links';
 import { createStylePropagator, type PropagationStyle, type PropagationStyleName } from './styles';
-import { SpanContextValidity } from './span-context-validity';
+import { SpanContextValidity } from '@polytrace/propagator-ids';
 
 export interface PropagatorOptions {
   /** Styles tried on extract, in order; the first that yields a valid context supplies it. Default `tracecontext,baggage`. */

@@ -8,7 +8,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { SpanContextValidity } from './span-context-validity';
+import { SpanContextValidity } from '@polytrace/propagator-ids';
 import { peekDatadogState, type DatadogState } from './datadog-state';
 import { DatadogTraceState } from './datadog-trace-state';
 import { reconcilePriority } from './priority-reconcile';

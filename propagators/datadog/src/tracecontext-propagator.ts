@@ -8,7 +8,7 @@ import {
   type TraceState,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { SpanContextValidity } from './span-context-validity';
+import { SpanContextValidity } from '@polytrace/propagator-ids';
 import { otherMembers, peekDatadogState, setDatadogState } from './datadog-state';
 import { DD_MEMBER_KEY, DatadogTraceState } from './datadog-trace-state';
 import { encodeDdMember, MAX_DD_MEMBER_LENGTH } from './dd-member';

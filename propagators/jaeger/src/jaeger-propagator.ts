@@ -13,7 +13,7 @@ import { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } from './cont
 import { HeaderBaggage } from './header-baggage';
 import { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } from './header-reader';
 import { parseUberTraceId, type UberTraceId } from './uber-trace-id';
-import { WireIdMemo } from './wire-ids';
+import { WireIdMemo } from '@polytrace/propagator-ids';
 
 export const UBER_TRACE_ID_HEADER = 'uber-trace-id';
 export const UBER_BAGGAGE_HEADER_PREFIX = 'uberctx-';

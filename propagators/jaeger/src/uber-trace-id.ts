@@ -7,7 +7,10 @@ export interface UberTraceId {
   readonly debug: boolean;
 }
 
-import { hexClass } from './wire-ids';
+import * as ids from '@polytrace/propagator-ids';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { hexClass } = ids;
 
 const SAMPLED_MASK = 0x01;
 const DEBUG_MASK = 0x02;

@@ -1,16 +1,9 @@
-// Deliberately duplicated in @polytrace/propagator-jaeger (src/wire-ids.ts), kept identical. Sharing these lines
-// would need either jaeger to depend on b3 and b3's public surface (src/index.ts) to export an id helper that has
-// nothing to do with B3, or a new internal package to build and publish: both cost more than a few stable lines.
-// Change both copies together.
+import * as hexClassModule from './hex-class';
 
-// Per UTF-16 code unit: 3 = digit or a-f, 1 = A-F, 0 = anything else. AND-ing a whole id gives 3 (lower-case
-// hex), 1 (hex with some upper case) or 0 (not hex) without a branch per character: a third of a regex test.
-const HEX_CLASS = new Uint8Array(65536);
-for (let c = 0x30; c <= 0x39; c++) HEX_CLASS[c] = 3;
-for (let c = 0x61; c <= 0x66; c++) HEX_CLASS[c] = 3;
-for (let c = 0x41; c <= 0x46; c++) HEX_CLASS[c] = 1;
-const ZEROS_32 = '00000000000000000000000000000000';
-const ZEROS_16 = '0000000000000000';
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters,
+// which costs this per-inject path more than the check itself.
+const { hexClass, isZeroId, LOWER_HEX, NOT_HEX } = hexClassModule;
+
 const ZERO_HIGH_HALF = '0000000000000000';
 
 /**
@@ -22,17 +15,8 @@ const ZERO_HIGH_HALF = '0000000000000000';
 export function wireId(id: unknown, width: 32 | 16): string | undefined {
   if (typeof id !== 'string' || id.length !== width) return undefined;
   const hex = hexClass(id, 0, width);
-  // The first digit settles "all zeros" almost always; comparing strings is a builtin call.
-  if (hex === 0 || (id.charCodeAt(0) === 0x30 && id === (width === 32 ? ZEROS_32 : ZEROS_16))) return undefined;
-  return hex === 3 ? id : id.toLowerCase();
-}
-
-/** 3 when value[start, end) is lower-case hex, 1 when it is hex with some upper case, 0 when not hex or empty. */
-export function hexClass(value: string, start: number, end: number): number {
-  if (end <= start) return 0;
-  let hex = 3;
-  for (let i = start; i < end; i++) hex &= HEX_CLASS[value.charCodeAt(i)];
-  return hex;
+  if (hex === NOT_HEX || isZeroId(id, width)) return undefined;
+  return hex === LOWER_HEX ? id : id.toLowerCase();
 }
 
 /**

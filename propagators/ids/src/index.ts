@@ -1,0 +1,3 @@
+export { hexClass, isZeroId, LOWER_HEX, MIXED_HEX, NOT_HEX } from './hex-class';
+export { wireId, WireIdMemo } from './wire-ids';
+export { SpanContextValidity } from './span-context-validity';
