@@ -9,6 +9,7 @@ export { decodeJsonV2 } from './json-v2-decoder';
 export { decodeJsonV1 } from './json-v1-decoder';
 export { decodeProto3 } from './proto-decoder';
 export { decodeThriftV1 } from './thrift-v1-decoder';
+export { linkTagKey, MAX_LINK_TAGS } from './link-tags';
 export { ZipkinDecodeError, type DecodeIssue, type DecodeOptions, type DecodeResult, type ZipkinFormat } from './decode-result';
 export { toOtelTraceId } from './ids';
 export { microsToHrTime, hrTimeToMicros } from './time';

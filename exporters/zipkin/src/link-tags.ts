@@ -5,7 +5,7 @@ import type { Link } from '@opentelemetry/api';
  * 128) whose value is `traceId|spanId|tracestate|{json attributes}|droppedAttributesCount`; @polytrace/zipkin-bridge
  * and the Collector turn them back into links. Links past the 128th are counted in `otel.dropped_links_count`.
  */
-export const LINK_TAG_PREFIX = 'otlp.link.';
+const LINK_TAG_PREFIX = 'otlp.link.';
 export const MAX_LINK_TAGS = 128;
 
 const KEYS: string[] = Array.from({ length: MAX_LINK_TAGS }, (_, i) => LINK_TAG_PREFIX + i);

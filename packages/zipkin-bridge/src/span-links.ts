@@ -1,11 +1,10 @@
 import { TraceFlags, type Attributes, type Link } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
+import { linkTagKey, MAX_LINK_TAGS } from '@polytrace/exporter-zipkin';
 import { toAttributeValue } from './annotation-event';
 
-/** The OTel Collector's tag prefix for links (`otlp.link.0` … `otlp.link.127`, contiguous). */
-export const LINK_TAG_PREFIX = 'otlp.link.';
-export const MAX_LINK_TAGS = 128;
-export const FIRST_LINK_TAG = 'otlp.link.0';
+/** The tag of the first link (`otlp.link.0` … `otlp.link.127`, contiguous: the Collector's form, as our exporter writes it). */
+export const FIRST_LINK_TAG = linkTagKey(0);
 
 const HEX16 = /^[0-9a-f]{16}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -59,7 +58,7 @@ function parseAttributes(text: string): Attributes | undefined {
 export function linksFromTags(tags: Record<string, string>, attributes: Attributes): Link[] {
   const links: Link[] = [];
   for (let i = 0; i < MAX_LINK_TAGS; i++) {
-    const key = LINK_TAG_PREFIX + i;
+    const key = linkTagKey(i);
     const value = tags[key];
     if (value === undefined) break;
     const link = parseLinkTag(value);
