@@ -1,4 +1,8 @@
 import type { TextMapGetter } from '@opentelemetry/api';
+import * as ids from '@polytrace/propagator-ids';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { trimOws } = ids;
 
 const B3_NAMES = new Set(['b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled', 'x-b3-flags']);
 
@@ -56,18 +60,4 @@ function mayBeB3Name(key: string): boolean {
   if (length !== 2 && (length < 10 || length > 12)) return false;
   const first = key.charCodeAt(0) | 0x20;
   return first === 0x62 /* b */ || first === 0x78; /* x */
-}
-
-// OWS trimming is the same as in @polytrace/propagator-jaeger's header-reader.ts: duplicated on purpose, for the
-// reason given in wire-ids.ts (no dependency between the two propagator packages for a few stable lines).
-function isOws(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
-
-function trimOws(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && isOws(value.charCodeAt(start))) start++;
-  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
 }

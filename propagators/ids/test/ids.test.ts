@@ -1,6 +1,6 @@
 import * as assert from 'node:assert';
 import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
-import { hexClass, LOWER_HEX, MIXED_HEX, NOT_HEX, SpanContextValidity, wireId, WireIdMemo } from '@polytrace/propagator-ids';
+import { hexClass, LOWER_HEX, MIXED_HEX, NOT_HEX, SpanContextValidity, trimOws, wireId, WireIdMemo } from '@polytrace/propagator-ids';
 
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const S = '00f067aa0ba902b7';
@@ -44,5 +44,13 @@ describe('@polytrace/propagator-ids', () => {
         }
       }
     }
+  });
+
+  it('trimOws strips spaces and tabs only, and returns the very same string when there are none', () => {
+    assert.strictEqual(trimOws(' \t1-2\t '), '1-2');
+    assert.strictEqual(trimOws('\n1 2\r'), '\n1 2\r', 'not other whitespace');
+    assert.strictEqual(trimOws(' \t '), '');
+    const clean = `${T}-${S}`;
+    assert.strictEqual(trimOws(clean), clean);
   });
 });

@@ -1,4 +1,8 @@
 import type { TextMapGetter } from '@opentelemetry/api';
+import * as ids from '@polytrace/propagator-ids';
+
+// Bound once: under tsx (tests and benchmarks run from source) each use of an imported name is a chain of getters.
+const { trimOws } = ids;
 
 /** First value of a header (arrays: first element), SP/HTAB trimmed, if it is a string of at most `maxLength`. */
 export function usableValue(raw: unknown, maxLength: number): string | undefined {
@@ -26,20 +30,6 @@ export function startsWithIgnoreCase(key: string, lowerPrefix: string): boolean 
 
 export function equalsIgnoreCase(key: string, lowerName: string): boolean {
   return key.length === lowerName.length && startsWithIgnoreCase(key, lowerName);
-}
-
-// OWS trimming is the same as in @polytrace/propagator-b3's header-reader.ts: duplicated on purpose, for the
-// reason given in wire-ids.ts (no dependency between the two propagator packages for a few stable lines).
-function isOws(code: number): boolean {
-  return code === 0x20 || code === 0x09;
-}
-
-function trimOws(value: string): string {
-  let start = 0;
-  let end = value.length;
-  while (start < end && isOws(value.charCodeAt(start))) start++;
-  while (end > start && isOws(value.charCodeAt(end - 1))) end--;
-  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 /** decodeURIComponent that reports a malformed escape as undefined instead of throwing URIError. */
