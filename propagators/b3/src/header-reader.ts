@@ -18,7 +18,9 @@ const MAX_VALUE_LENGTH = 100;
  * objects, Kafka headers) are handled by one scan of the keys, done at most once per extraction.
  */
 export class B3HeaderReader {
+  // Headers found under another casing, made only when the one scan of the keys finds some (rare).
   private otherCase: Map<string, unknown> | undefined;
+  private scanned = false;
 
   constructor(
     private readonly getter: TextMapGetter,
@@ -36,21 +38,23 @@ export class B3HeaderReader {
   }
 
   private readOtherCase(lowerName: string): unknown {
-    if (this.otherCase === undefined) {
-      this.otherCase = new Map();
+    if (!this.scanned) {
+      this.scanned = true;
       const keys: unknown = this.getter.keys(this.carrier);
       if (Array.isArray(keys)) {
-        for (const key of keys) {
+        for (let i = 0; i < keys.length; i++) {
+          const key: unknown = keys[i];
           // A name already in lower case was read directly: skip it without lower-casing a copy.
           if (typeof key !== 'string' || !mayBeB3Name(key) || B3_NAMES.has(key)) continue;
           const lower = key.toLowerCase();
-          if (lower !== key && B3_NAMES.has(lower) && !this.otherCase.has(lower)) {
-            this.otherCase.set(lower, this.getter.get(this.carrier, key));
+          if (lower !== key && B3_NAMES.has(lower)) {
+            const found = (this.otherCase ??= new Map());
+            if (!found.has(lower)) found.set(lower, this.getter.get(this.carrier, key));
           }
         }
       }
     }
-    return this.otherCase.get(lowerName);
+    return this.otherCase?.get(lowerName);
   }
 }
 
