@@ -30,6 +30,8 @@ export class WireIdMemo {
   spanId = '';
   private traceSource: unknown = undefined;
   private spanSource: unknown = undefined;
+  // `traceId + separator`, so that a new span id of the same trace costs one concatenation, not two.
+  private tracePrefix = '';
   // `traceId + separator + spanId + suffix` per slot, for the loaded ids (built on first use).
   private slot0: string | undefined;
   private slot1: string | undefined;
@@ -49,6 +51,7 @@ export class WireIdMemo {
       if (this.compact64 && wire.charCodeAt(0) === 0x30 && wire.startsWith(ZERO_HIGH_HALF)) wire = wire.slice(16);
       this.traceSource = traceId;
       this.traceId = wire;
+      this.tracePrefix = wire + this.separator;
       this.slot0 = this.slot1 = this.slot2 = undefined;
     }
     if (spanId !== this.spanSource) {
@@ -63,13 +66,13 @@ export class WireIdMemo {
 
   /** `traceId + separator + spanId` of the loaded ids. */
   joined(): string {
-    return this.traceId + this.separator + this.spanId;
+    return this.tracePrefix + this.spanId;
   }
 
   /** `joined() + suffix`, built once per loaded ids and slot 0–2 (a caller always passes the same suffix for a slot). */
   withSuffix(slot: 0 | 1 | 2, suffix: string): string {
-    if (slot === 0) return (this.slot0 ??= this.joined() + suffix);
-    if (slot === 1) return (this.slot1 ??= this.joined() + suffix);
-    return (this.slot2 ??= this.joined() + suffix);
+    if (slot === 0) return (this.slot0 ??= this.tracePrefix + this.spanId + suffix);
+    if (slot === 1) return (this.slot1 ??= this.tracePrefix + this.spanId + suffix);
+    return (this.slot2 ??= this.tracePrefix + this.spanId + suffix);
   }
 }

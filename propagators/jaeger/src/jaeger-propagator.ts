@@ -7,13 +7,18 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import * as core from '@opentelemetry/core';
 import { BaggageCollector, BaggageHeaderMemo } from './baggage-headers';
-import { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } from './context-keys';
+import * as contextKeys from './context-keys';
 import { HeaderBaggage } from './header-baggage';
 import { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } from './header-reader';
 import { parseUberTraceId, type UberTraceId } from './uber-trace-id';
 import { WireIdMemo } from '@polytrace/propagator-ids';
+
+// Bound once: inject runs per outgoing request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } = contextKeys;
 
 export const UBER_TRACE_ID_HEADER = 'uber-trace-id';
 export const UBER_BAGGAGE_HEADER_PREFIX = 'uberctx-';
