@@ -1,25 +1,20 @@
 /**
- * Propagation: inject and extract ops/s for every style through `createPropagator`, and the
- * `datadog,tracecontext,baggage` composite against dd-trace 5.132's own propagator (driven through
- * `tracer.inject`/`tracer.extract`), the Datadog style against dd-trace configured for `datadog` only,
- * and tracecontext/baggage/b3/b3multi/jaeger against the OTel propagators — all in one run.
+ * Propagation against dd-trace 5.132's own propagator, in one run: the `datadog,tracecontext,baggage` composite
+ * (driven through `tracer.inject`/`tracer.extract`, dd-trace's default styles) and the Datadog style alone (dd-trace's
+ * HttpPropagator configured for `datadog` only). Each single style against its OpenTelemetry counterpart is
+ * bench/propagation-styles.bench.ts.
  *   cd /work/main && npx tsx --conditions=polytrace-src bench/propagation.bench.ts [--quick]
  * (without `--conditions=polytrace-src` it measures the built `dist/`, i.e. what users run).
  * Rates are per CPU second of the benchmark process (see bench/lib/ops.ts).
  */
 import {
   ROOT_CONTEXT,
-  TraceFlags,
   defaultTextMapGetter,
   defaultTextMapSetter,
-  propagation,
   trace,
   type Context,
   type TextMapPropagator,
 } from '@opentelemetry/api';
-import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { B3InjectEncoding, B3Propagator as OtelB3Propagator } from '@opentelemetry/propagator-b3';
-import { JaegerPropagator as OtelJaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { createPropagator, type PropagationStyleName } from '@polytrace/propagation';
 import { runAsMain } from './lib/main';
 import { bestOfRounds, type OpsCase } from './lib/ops';
@@ -75,28 +70,7 @@ function cases(): OpsCase[] {
   const extracted = composite.extract(ROOT_CONTEXT, incoming, defaultTextMapGetter);
   const remote = trace.getSpanContext(extracted)!;
   const local: Context = trace.setSpanContext(extracted, { ...remote, spanId: 'aaaaaaaaaaaaaaaa', isRemote: false });
-  const plainCtx = propagation.setBaggage(
-    trace.setSpanContext(ROOT_CONTEXT, { traceId: remote.traceId, spanId: 'aaaaaaaaaaaaaaaa', traceFlags: TraceFlags.SAMPLED }),
-    propagation.createBaggage({ user: { value: 'alice smith' }, tenant: { value: 't-42' } }),
-  );
-
-  const T = remote.traceId;
-  const S = '000000003ade68b1';
-  const inputs: Record<string, Record<string, string>> = {
-    datadog: requestHeaders(Object.fromEntries(Object.entries(ddHeaders).filter(([k]) => k.startsWith('x-datadog-')))),
-    tracecontext: requestHeaders({ traceparent: ddHeaders.traceparent, tracestate: ddHeaders.tracestate }),
-    baggage: requestHeaders({ baggage: ddHeaders.baggage }),
-    b3: requestHeaders({ b3: `${T}-${S}-1` }),
-    b3multi: requestHeaders({ 'x-b3-traceid': T, 'x-b3-spanid': S, 'x-b3-sampled': '1' }),
-    jaeger: requestHeaders({ 'uber-trace-id': `${T}:${S}:0:1` }),
-  };
-  const otel: Record<string, [TextMapPropagator, string]> = {
-    tracecontext: [new W3CTraceContextPropagator(), '@opentelemetry/core W3CTraceContextPropagator'],
-    baggage: [new W3CBaggagePropagator(), '@opentelemetry/core W3CBaggagePropagator'],
-    b3: [new OtelB3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER }), '@opentelemetry/propagator-b3 (single)'],
-    b3multi: [new OtelB3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }), '@opentelemetry/propagator-b3 (multi)'],
-    jaeger: [new OtelJaegerPropagator(), '@opentelemetry/propagator-jaeger'],
-  };
+  const datadogHeaders = requestHeaders(Object.fromEntries(Object.entries(ddHeaders).filter(([k]) => k.startsWith('x-datadog-'))));
 
   const list: OpsCase[] = [
     {
@@ -126,8 +100,8 @@ function cases(): OpsCase[] {
   list.push(
     {
       name: 'datadog extract', peerName: 'dd-trace propagator, datadog style only',
-      ours: () => void datadog.extract(ROOT_CONTEXT, inputs.datadog, defaultTextMapGetter),
-      peer: () => void datadogOnly.extract(inputs.datadog),
+      ours: () => void datadog.extract(ROOT_CONTEXT, datadogHeaders, defaultTextMapGetter),
+      peer: () => void datadogOnly.extract(datadogHeaders),
     },
     {
       name: 'datadog inject', peerName: 'dd-trace propagator, datadog style only',
@@ -135,22 +109,12 @@ function cases(): OpsCase[] {
       peer: () => datadogOnly.inject(ddExtracted, {}),
     },
   );
-  for (const style of ['tracecontext', 'baggage', 'b3', 'b3multi', 'jaeger'] as const) {
-    const p = ours(style);
-    const [peer, peerName] = otel[style];
-    const ctx = style === 'tracecontext' ? local : plainCtx;
-    list.push(
-      { name: `${style} extract`, peerName, ours: () => void p.extract(ROOT_CONTEXT, inputs[style], defaultTextMapGetter), peer: () => void peer.extract(ROOT_CONTEXT, inputs[style], defaultTextMapGetter) },
-      { name: `${style} inject`, peerName, ours: () => p.inject(ctx, {}, defaultTextMapSetter), peer: () => peer.inject(ctx, {}, defaultTextMapSetter) },
-    );
-  }
   return list;
 }
 
 /**
  * Best of alternating rounds, in ops per CPU second (see bench/lib/ops.ts); the order flips every round so that
- * neither side always runs right after the other's garbage. bench/propagation-styles.bench.ts gives the per-style
- * comparisons as medians of per-round ratios.
+ * neither side always runs right after the other's garbage.
  */
 function measure(c: OpsCase, quick: boolean): BenchResult {
   const { ours: o, peer: p } = bestOfRounds(c, { rounds: quick ? 4 : 6, ms: quick ? 100 : 300, clock: 'cpu', alternateOrder: true });
