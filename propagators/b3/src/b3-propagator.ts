@@ -7,13 +7,21 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import * as core from '@opentelemetry/core';
 import type { B3Extracted, B3SamplingState } from './b3-state';
-import { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride } from './context-keys';
-import { B3HeaderReader } from './header-reader';
-import { parseB3Multi } from './multi-header';
-import { parseB3Single } from './single-header';
+import * as contextKeys from './context-keys';
+import * as headerReader from './header-reader';
+import * as multiHeader from './multi-header';
+import * as singleHeader from './single-header';
 import { WireIdMemo } from '@polytrace/propagator-ids';
+
+// Bound once: inject and extract run per request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride } = contextKeys;
+const { B3HeaderReader } = headerReader;
+const { parseB3Multi } = multiHeader;
+const { parseB3Single } = singleHeader;
 
 export type B3InjectEncoding = 'single' | 'multi' | 'both';
 export type B3ExtractEncoding = 'single' | 'multi' | 'both';

@@ -11,14 +11,17 @@ import * as core from '@opentelemetry/core';
 import { BaggageCollector, BaggageHeaderMemo } from './baggage-headers';
 import * as contextKeys from './context-keys';
 import { HeaderBaggage } from './header-baggage';
-import { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } from './header-reader';
-import { parseUberTraceId, type UberTraceId } from './uber-trace-id';
+import * as headerReader from './header-reader';
+import * as uberTraceId from './uber-trace-id';
+import type { UberTraceId } from './uber-trace-id';
 import { WireIdMemo } from '@polytrace/propagator-ids';
 
-// Bound once: inject runs per outgoing request, and each use of an imported name is a getter call when the module
+// Bound once: inject and extract run per request, and each use of an imported name is a getter call when the module
 // is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
 const { isTracingSuppressed } = core;
 const { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } = contextKeys;
+const { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } = headerReader;
+const { parseUberTraceId } = uberTraceId;
 
 export const UBER_TRACE_ID_HEADER = 'uber-trace-id';
 export const UBER_BAGGAGE_HEADER_PREFIX = 'uberctx-';
@@ -100,7 +103,9 @@ export class JaegerPropagator implements TextMapPropagator {
     let baggage: BaggageCollector | undefined; // most requests carry no baggage: allocate only when needed
     // One pass over the keys finds baggage, the optional headers, and a trace header in another case.
     const prefix = this.baggagePrefix;
-    for (const key of carrierKeys(getter, carrier)) {
+    const keys = carrierKeys(getter, carrier);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
       if (typeof key !== 'string' || key.length === 0) continue;
       // Cheap first-letter filter: most request headers (host, accept, …) can be skipped without a comparison.
       const first = key.charCodeAt(0) | 0x20;
