@@ -8,8 +8,13 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
-import { ExtractedBaggage } from './extracted-baggage';
+import * as core from '@opentelemetry/core';
+import * as extractedBaggage from './extracted-baggage';
+
+// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { ExtractedBaggage } = extractedBaggage;
 
 /**
  * W3C baggage with `@opentelemetry/core`'s semantics and limits (180 members, 4096 characters per

@@ -9,9 +9,10 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
-import { DatadogPropagator, TraceContextPropagator, peekDatadogState, setDatadogState } from '@polytrace/propagator-datadog';
-import { setExtractedLinks } from './extracted-links';
+import * as core from '@opentelemetry/core';
+import * as datadog from '@polytrace/propagator-datadog';
+import { DatadogPropagator, TraceContextPropagator } from '@polytrace/propagator-datadog';
+import * as extractedLinks from './extracted-links';
 import { createStylePropagator, type PropagationStyle, type PropagationStyleName } from './styles';
 import { SpanContextValidity } from '@polytrace/propagator-ids';
 
@@ -46,6 +47,12 @@ interface Candidate {
   context: Context | undefined;
   spanContext: SpanContext;
 }
+
+// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { peekDatadogState, setDatadogState } = datadog;
+const { setExtractedLinks } = extractedLinks;
 
 const DEFAULT_STYLES: readonly PropagationStyleName[] = ['tracecontext', 'baggage'];
 export const TERMINATED_CONTEXT_REASON = 'terminated_context';

@@ -7,14 +7,25 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import * as core from '@opentelemetry/core';
 import { SpanContextValidity } from '@polytrace/propagator-ids';
-import { peekDatadogState, type DatadogState } from './datadog-state';
-import { DatadogTraceState } from './datadog-trace-state';
-import { reconcilePriority } from './priority-reconcile';
-import { DEFAULT_TAGS_MAX_LENGTH, TID_TAG, parseDatadogTags, serializeDatadogTags } from './datadog-tags';
-import { decimalIdToHex, hexIdToDecimal } from './decimal-id';
-import { readJoined, readLast } from './header-values';
+import * as datadogState from './datadog-state';
+import type { DatadogState } from './datadog-state';
+import * as datadogTraceState from './datadog-trace-state';
+import * as priority from './priority-reconcile';
+import * as datadogTags from './datadog-tags';
+import * as decimalId from './decimal-id';
+import * as headerValues from './header-values';
+
+// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { peekDatadogState } = datadogState;
+const { DatadogTraceState } = datadogTraceState;
+const { reconcilePriority } = priority;
+const { DEFAULT_TAGS_MAX_LENGTH, TID_TAG, parseDatadogTags, serializeDatadogTags } = datadogTags;
+const { decimalIdToHex, hexIdToDecimal } = decimalId;
+const { readJoined, readLast } = headerValues;
 
 export const DATADOG_HEADERS = {
   traceId: 'x-datadog-trace-id',

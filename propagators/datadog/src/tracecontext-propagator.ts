@@ -7,15 +7,25 @@ import {
   type TextMapSetter,
   type TraceState,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import * as core from '@opentelemetry/core';
 import { SpanContextValidity } from '@polytrace/propagator-ids';
-import { otherMembers, peekDatadogState, setDatadogState } from './datadog-state';
-import { DD_MEMBER_KEY, DatadogTraceState } from './datadog-trace-state';
-import { encodeDdMember, MAX_DD_MEMBER_LENGTH } from './dd-member';
-import { readJoined, readUnique } from './header-values';
-import { hexClass } from './hex';
-import { reconcilePriority } from './priority-reconcile';
+import * as datadogState from './datadog-state';
+import * as datadogTraceState from './datadog-trace-state';
+import * as ddMember from './dd-member';
+import * as headerValues from './header-values';
+import * as hex from './hex';
+import * as priority from './priority-reconcile';
 import { MAX_LENGTH, MAX_MEMBERS } from './w3c-tracestate';
+
+// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
+// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+const { isTracingSuppressed } = core;
+const { otherMembers, peekDatadogState, setDatadogState } = datadogState;
+const { readJoined, readUnique } = headerValues;
+const { hexClass } = hex;
+const { reconcilePriority } = priority;
+const { DD_MEMBER_KEY, DatadogTraceState } = datadogTraceState;
+const { encodeDdMember, MAX_DD_MEMBER_LENGTH } = ddMember;
 
 export const TRACEPARENT_HEADER = 'traceparent';
 export const TRACESTATE_HEADER = 'tracestate';
