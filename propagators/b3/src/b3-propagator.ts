@@ -15,8 +15,7 @@ import * as multiHeader from './multi-header';
 import * as singleHeader from './single-header';
 import { WireIdMemo } from '@polytrace/propagator-ids';
 
-// Bound once: inject and extract run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { B3_DEBUG_FLAG_KEY, B3_SAMPLING_DECISION_KEY, B3_SAMPLING_DEFERRED, getB3SamplingOverride } = contextKeys;
 const { B3HeaderReader } = headerReader;

@@ -11,8 +11,7 @@ import {
 import * as core from '@opentelemetry/core';
 import * as extractedBaggage from './extracted-baggage';
 
-// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { ExtractedBaggage } = extractedBaggage;
 

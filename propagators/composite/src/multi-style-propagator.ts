@@ -48,8 +48,7 @@ interface Candidate {
   spanContext: SpanContext;
 }
 
-// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { peekDatadogState, setDatadogState } = datadog;
 const { setExtractedLinks } = extractedLinks;

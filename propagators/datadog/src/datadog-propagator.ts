@@ -17,8 +17,7 @@ import * as datadogTags from './datadog-tags';
 import * as decimalId from './decimal-id';
 import * as headerValues from './header-values';
 
-// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { peekDatadogState } = datadogState;
 const { DatadogTraceState } = datadogTraceState;

@@ -17,8 +17,7 @@ import * as hex from './hex';
 import * as priority from './priority-reconcile';
 import { MAX_LENGTH, MAX_MEMBERS } from './w3c-tracestate';
 
-// Bound once: extract and inject run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { otherMembers, peekDatadogState, setDatadogState } = datadogState;
 const { readJoined, readUnique } = headerValues;

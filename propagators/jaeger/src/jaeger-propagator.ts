@@ -16,8 +16,7 @@ import * as uberTraceId from './uber-trace-id';
 import type { UberTraceId } from './uber-trace-id';
 import { WireIdMemo } from '@polytrace/propagator-ids';
 
-// Bound once: inject and extract run per request, and each use of an imported name is a getter call when the module
-// is loaded through a re-exporting index (as @opentelemetry/core is) or from TS sources.
+// Bound once: these run per request (see CONTRIBUTING.md, Benchmarks).
 const { isTracingSuppressed } = core;
 const { hasDebugFlag, JAEGER_DEBUG_FLAG_KEY, JAEGER_DEBUG_ID_KEY } = contextKeys;
 const { carrierKeys, equalsIgnoreCase, safeDecode, startsWithIgnoreCase, usableValue } = headerReader;
