@@ -40,17 +40,17 @@ export interface DatadogSpan {
 const NO_TIME: HrTime = [0, 0];
 const NONE: readonly string[] = [];
 
-/**
- * One DatadogSpan refilled for span after span (its meta/metrics arrays keep their storage and are written by
- * index), so mapping a batch allocates almost nothing per span. Only valid until the next refill: encoders
- * consume it immediately.
- */
 /** Where mapping code appends tags. */
 export interface TagSink {
   addMeta(key: string, value: string): void;
   addMetric(key: string, value: number): void;
 }
 
+/**
+ * One DatadogSpan refilled for span after span (its meta/metrics arrays keep their storage and are written by
+ * index), so mapping a batch allocates almost nothing per span. Only valid until the next refill: encoders
+ * consume it immediately.
+ */
 export class ReusableDatadogSpan implements DatadogSpan, TagSink {
   traceId = '';
   spanId = '';
