@@ -12,9 +12,9 @@ import * as time from './time';
 // Imported functions and constants used per span or per tag are bound once to local constants: tsx, which runs the
 // tests and benchmarks from source, compiles each use of an imported name into a chain of getters that cost the
 // hot path ~15% (the compiled dist/ is unaffected either way).
-const { jsonString } = text;
+const { flat, jsonString } = text;
 const { compactTraceId, DEFAULT_RESOURCE_TAGS, lowerHex } = mapping;
-const { tagKey } = tagKeys;
+const { TAGS_OPEN, tagKey } = tagKeys;
 const { attributeToTag } = tagValue;
 const { durationMicros, hrTimeToMicros, isPlainEpochTime, microsOfSecondText } = time;
 
@@ -44,13 +44,20 @@ NOT_AS_IS[0x5c] = 1;
  * (always, from the SDK). A table lookup per character, not comparisons: on random hex those branches mispredict.
  */
 export function idLiteral(id: string): string {
+  return isPlainId(id) ? `"${id}"` : jsonString(lowerHex(id));
+}
+
+/** True when the id can be written as is between quotes (no upper-case letter, nothing to escape). */
+function isPlainId(id: string): boolean {
   let bad = 0;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     bad |= c < 128 ? NOT_AS_IS[c] : 1;
   }
-  return bad === 0 ? `"${id}"` : jsonString(lowerHex(id));
+  return bad === 0;
 }
+
+const ZERO_HIGH_HALF = '0000000000000000';
 
 export function endpointJson(e: ZipkinEndpoint): string {
   let json = '';
@@ -70,20 +77,23 @@ export class ResourceFragments {
   readonly tagPairs: string[] = [];
   /** All resource tags, comma-separated, for spans that override none of them. */
   readonly allTags: string;
+  /** `,"tags":{` and `allTags`: a span's first tags when it overrides none of them. */
+  readonly allTagsFirst: string;
 
   constructor(resource: Resource, options: ZipkinMappingOptions) {
     const attributes = resource.attributes;
     const service = attributes['service.name'];
     this.serviceName = typeof service === 'string' && service !== '' ? service : options.defaultServiceName ?? 'unknown_service';
-    this.localEndpoint = `,"localEndpoint":{"serviceName":${jsonString(this.serviceName)}}`;
+    this.localEndpoint = flat(`,"localEndpoint":{"serviceName":${jsonString(this.serviceName)}}`);
     const keys = options.resourceTags ?? DEFAULT_RESOURCE_TAGS;
     for (let i = 0; i < keys.length; i++) {
       const tag = attributeToTag(attributes[keys[i]]);
       if (tag === undefined) continue;
       this.tagKeys.push(keys[i]);
-      this.tagPairs.push(`${tagKey(keys[i]).prefix}${jsonString(tag)}`);
+      this.tagPairs.push(flat(`${tagKey(keys[i]).prefix}${jsonString(tag)}`));
     }
-    this.allTags = this.tagPairs.join(',');
+    this.allTags = flat(this.tagPairs.join(','));
+    this.allTagsFirst = flat(TAGS_OPEN + this.allTags);
   }
 }
 
@@ -114,6 +124,8 @@ export class BatchFragments {
   private resourceFragments: ResourceFragments | undefined;
   private scope: InstrumentationScope | undefined;
   private scopeJson = '';
+  private scopeFirst = '';
+  private scopeNext = '';
   private traceId: string | undefined;
   private traceHead = '';
   private remote: ZipkinEndpoint | undefined;
@@ -139,18 +151,33 @@ export class BatchFragments {
   forScope(scope: InstrumentationScope): string {
     if (scope !== this.scope) {
       this.scope = scope;
-      this.scopeJson = scopeTags(scope, this.options.legacyScopeTags === true);
+      this.scopeJson = flat(scopeTags(scope, this.options.legacyScopeTags === true));
+      this.scopeFirst = this.scopeJson === '' ? '' : flat(TAGS_OPEN + this.scopeJson);
+      this.scopeNext = this.scopeJson === '' ? '' : flat(`,${this.scopeJson}`);
     }
     return this.scopeJson;
   }
 
-  /** `{"traceId":"…","id":` */
-  head(traceId: string): string {
+  /** The scope's tags as the span's first tags (`,"tags":{…`) or after others (`,…`); '' when it has none. */
+  scopeTags(scope: InstrumentationScope, first: boolean): string {
+    if (scope !== this.scope) this.forScope(scope);
+    return first ? this.scopeFirst : this.scopeNext;
+  }
+
+  /**
+   * `{"traceId":"…","id":"…"`. One scan per id decides that it is written as is (always, from the SDK), and the
+   * pieces are as few as possible: the span's UTF-8 write walks each one.
+   */
+  ids(traceId: string, spanId: string): string {
     if (traceId !== this.traceId) {
       this.traceId = traceId;
-      this.traceHead = `{"traceId":${idLiteral(compactTraceId(traceId))},"id":`;
+      if (isPlainId(traceId)) {
+        const id = traceId.length === 32 && traceId.charCodeAt(0) === 0x30 && traceId.startsWith(ZERO_HIGH_HALF) ? traceId.slice(16) : traceId;
+        this.traceHead = `{"traceId":"${id}","id":"`;
+      } else this.traceHead = `{"traceId":${idLiteral(compactTraceId(traceId))},"id":"`;
     }
-    return this.traceHead;
+    if (isPlainId(spanId)) return `${this.traceHead}${spanId}"`;
+    return this.traceHead.slice(0, -1) + idLiteral(spanId);
   }
 
   /** `,"name":"…"` */
@@ -158,7 +185,7 @@ export class BatchFragments {
     let json = this.names.get(name);
     if (json === undefined) {
       if (this.names.size >= MAX_NAMES) this.names.clear();
-      json = `,"name":${jsonString(name)}`;
+      json = flat(`,"name":${jsonString(name)}`);
       this.names.set(name, json);
     }
     return json;
@@ -170,7 +197,7 @@ export class BatchFragments {
     if (!isPlainEpochTime(start)) return `,"timestamp":${hrTimeToMicros(start)},"duration":${duration}`;
     if (start[0] !== this.seconds) {
       this.seconds = start[0];
-      this.secondsJson = `,"timestamp":${start[0]}`;
+      this.secondsJson = flat(`,"timestamp":${start[0]}`);
     }
     return `${this.secondsJson}${microsOfSecondText(start[1])},"duration":${duration}`;
   }
@@ -179,7 +206,7 @@ export class BatchFragments {
   parent(parentId: string): string {
     if (parentId !== this.parentId) {
       this.parentId = parentId;
-      this.parentJson = `,"parentId":${idLiteral(parentId)}`;
+      this.parentJson = isPlainId(parentId) ? `,"parentId":"${parentId}"` : `,"parentId":${idLiteral(parentId)}`;
     }
     return this.parentJson;
   }
@@ -199,7 +226,7 @@ export class BatchFragments {
       return known.json;
     }
     this.remote = e;
-    this.remoteJson = `,"remoteEndpoint":${endpointJson(e)}`;
+    this.remoteJson = flat(`,"remoteEndpoint":${endpointJson(e)}`);
     if (this.remotesByPort.size >= MAX_REMOTES) this.remotesByPort.clear();
     this.remotesByPort.set(port, { endpoint: e, json: this.remoteJson });
     return this.remoteJson;

@@ -1,5 +1,6 @@
 import { SpanStatusCode, type AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import * as endpoints from './endpoints';
 import * as text from './json-text';
 import { isLinkTagKey } from './link-tags';
 import { DEBUG_ATTRIBUTE } from './span-to-zipkin';
@@ -8,8 +9,9 @@ import * as tagValue from './tag-value';
 // Imported functions and constants used per span or per tag are bound once to local constants: tsx, which runs the
 // tests and benchmarks from source, compiles each use of an imported name into a chain of getters that cost the
 // hot path ~15% (the compiled dist/ is unaffected either way).
-const { jsonString, needsEscape } = text;
+const { flat, jsonString, needsEscape } = text;
 const { attributeToTag } = tagValue;
+const { remoteRoles } = endpoints;
 
 /** Opens a span's tags object (the first tag follows without a comma). */
 export const TAGS_OPEN = ',"tags":{';
@@ -50,10 +52,21 @@ function roleOf(key: string): number {
 
 /** Values longer than this are not memoised, so that the memo never pins large strings. */
 const MAX_MEMO_LENGTH = 256;
+/**
+ * Numeric values a key has had, beyond the last two: ports and sizes take more values than two, but few (a server's
+ * keep-alive connections). Bounded per key; cleared when full.
+ */
+const MAX_RECENT_NUMBERS = 64;
 
-/** What the encoder keeps per attribute key: its role, its JSON fragments, and its last value's tag. */
+/**
+ * What the encoder keeps per attribute key: its role, its JSON fragments, and the tags of its recent values. Every
+ * memoised fragment is flat (`flat`): the span's UTF-8 write then copies it as one piece.
+ */
 export class TagKey {
+  readonly key: string;
   readonly role: number;
+  /** What the key contributes to the remote endpoint (`remoteRoles`; 0 for most keys). */
+  readonly remoteRoles: number;
   /** `"key":` */
   readonly prefix: string;
   /** `,"key":` */
@@ -68,12 +81,19 @@ export class TagKey {
   private lastTag = '';
   private previousValue: string | number | boolean | undefined;
   private previousTag = '';
+  /** Tags of numeric values seen before the last two (created on the first miss). */
+  private recentNumbers: Map<number, string> | undefined;
+  /** The first tag of a span (`,"tags":{"key":"value"`) for the last value: a span's first key rarely changes. */
+  private firstValue: string | number | boolean | undefined;
+  private firstTagJson = '';
 
   constructor(key: string, prefix: string) {
+    this.key = key;
     this.role = roleOf(key);
+    this.remoteRoles = remoteRoles(key);
     this.prefix = prefix;
-    this.next = `,${prefix}`;
-    this.nextQuoted = `,${prefix}"`;
+    this.next = flat(`,${prefix}`);
+    this.nextQuoted = flat(`,${prefix}"`);
   }
 
   /** `,"key":"value"` */
@@ -81,12 +101,22 @@ export class TagKey {
     if (value === this.lastValue) return this.lastTag;
     // Two entries: a key such as `server.address` often alternates between two kinds of span.
     if (value === this.previousValue) return this.previousTag;
-    let tag: string;
+    let tag: string | undefined;
     if (typeof value === 'string') {
       tag = needsEscape(value) ? this.next + JSON.stringify(value) : `${this.nextQuoted}${value}"`;
       if (value.length > MAX_MEMO_LENGTH) return tag;
-    } else if (typeof value === 'number' || typeof value === 'boolean') {
-      tag = `${this.nextQuoted}${value}"`;
+      tag = flat(tag);
+    } else if (typeof value === 'number') {
+      let recent = this.recentNumbers;
+      if (recent === undefined) recent = this.recentNumbers = new Map();
+      tag = recent.get(value);
+      if (tag === undefined) {
+        tag = flat(`${this.nextQuoted}${value}"`);
+        if (recent.size >= MAX_RECENT_NUMBERS) recent.clear();
+        recent.set(value, tag);
+      }
+    } else if (typeof value === 'boolean') {
+      tag = flat(`${this.nextQuoted}${value}"`);
     } else return this.next + jsonString(attributeToTag(value) as string);
     this.previousValue = this.lastValue;
     this.previousTag = this.lastTag;
@@ -97,7 +127,12 @@ export class TagKey {
 
   /** `,"tags":{"key":"value"`, for a span's first tag */
   firstTag(value: AttributeValue): string {
-    return TAGS_OPEN + this.prefix + jsonString(attributeToTag(value) as string);
+    if (value === this.firstValue) return this.firstTagJson;
+    const tag = TAGS_OPEN + this.prefix + jsonString(attributeToTag(value) as string);
+    if (Array.isArray(value) || (typeof value === 'string' && value.length > MAX_MEMO_LENGTH)) return tag;
+    this.firstValue = value as string | number | boolean;
+    this.firstTagJson = flat(tag);
+    return this.firstTagJson;
   }
 }
 

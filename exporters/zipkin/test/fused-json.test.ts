@@ -208,6 +208,74 @@ describe('fused JSON encoding (OTel spans straight to bytes)', () => {
     );
   });
 
+  it('writes the remote endpoint the ranked candidates give, in the fused path too', () => {
+    const endpointKeys = ['peer.service', 'server.address', 'net.peer.name', 'network.peer.address', 'db.name', 'net.peer.ip', 'net.sock.peer.addr',
+      'server.socket.address', 'client.address', 'net.peer.port', 'network.peer.port', 'server.socket.port', 'server.port', 'http.route'];
+    const endpointValue = fc.oneof(fc.constantFrom('10.0.0.1', '::1', 'db.internal', '', '5432', '70000', '0', 'x'), fc.integer({ min: -1, max: 70000 }), fc.constant(null));
+    const kinds = fc.constantFrom(SpanKind.INTERNAL, SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER);
+    fc.assert(
+      // several spans per batch, so that the encoder's per-position key memo sees key orders change
+      fc.property(fc.array(fc.tuple(fc.dictionary(fc.constantFrom(...endpointKeys), endpointValue, { maxKeys: 8 }), kinds), { minLength: 1, maxLength: 4 }), (specs) => {
+        const shapes = specs.map(([attrs, kind], i): SpanShape => ({
+          resource: 0, scope: 0, trace: 0, spanId: (i + 1).toString(16).padStart(16, '0'), parent: undefined, name: 'op', kind,
+          attributes: { ...attrs } as Attributes, status: { code: SpanStatusCode.UNSET }, events: [], start: [1_600_000_000, 0], length: 1000,
+          droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0, links: 0,
+        }));
+        const spans = toReadableSpans(shapes, [resourceFromAttributes({ 'service.name': 'svc' })], [{ name: '' }]);
+        const fused = Buffer.from(encodeZipkinPayload(spans).body).toString();
+        assert.strictEqual(fused, viaModel(spans, {}));
+        const decoded = JSON.parse(fused) as { remoteEndpoint?: ZipkinEndpoint }[];
+        specs.forEach(([attrs, kind], i) => {
+          const nonNull = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== null)) as Attributes;
+          assert.deepStrictEqual(decoded[i].remoteEndpoint, referenceRemoteEndpoint(kind, nonNull));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stays equal over a long stream of server spans whose values cycle (ports past the numeric memo, key order changes)', () => {
+    const resources = [resourceFromAttributes({ 'service.name': 'bench', 'service.version': '2' })];
+    const scopes = [{ name: '@opentelemetry/instrumentation-http', version: '0.223.0' }];
+    const shapes = Array.from({ length: 600 }, (_, i): SpanShape => {
+      const attributes: Attributes = {
+        'http.request.method': i % 7 === 0 ? 'POST' : 'GET', 'url.scheme': 'http', 'server.address': '127.0.0.1',
+        'network.peer.address': i % 5 === 0 ? '::1' : '127.0.0.1', 'network.peer.port': 40000 + ((i * 7) % (i < 300 ? 32 : 97)),
+        'network.protocol.version': '1.1', 'url.path': i % 3 === 0 ? `/users/${i}` : '/', 'client.address': '127.0.0.1',
+        'server.port': i % 11 === 0 ? Number.NaN : 8080, 'http.response.status_code': i % 13 === 0 ? -0 : 200,
+      };
+      if (i % 17 === 0) attributes['http.route'] = '/users/:id';
+      if (i % 19 === 0) attributes['user_agent.original'] = null as unknown as string;
+      // a span whose keys come in another order, and one whose first key's value is an array
+      const reordered = i % 23 === 0 ? Object.fromEntries(Object.entries(attributes).reverse()) : attributes;
+      if (i % 29 === 0) reordered['http.request.method'] = ['GET', 'HEAD'];
+      return {
+        resource: 0, scope: 0, trace: i % 3, spanId: (i + 1).toString(16).padStart(16, '0'), parent: i % 2 ? 'b7ad6b7169203331' : undefined,
+        name: 'GET', kind: SpanKind.SERVER, attributes: reordered, status: { code: i % 31 === 0 ? SpanStatusCode.ERROR : SpanStatusCode.UNSET },
+        events: [], start: [1_600_000_000 + (i >> 6), (i * 1_234_567) % 1e9], length: 50_000 + i, droppedAttributesCount: 0,
+        droppedEventsCount: 0, droppedLinksCount: 0, links: 0,
+      };
+    });
+    for (let from = 0; from < shapes.length; from += 128) {
+      const spans = toReadableSpans(shapes.slice(from, from + 128), resources, scopes);
+      assert.strictEqual(Buffer.from(encodeZipkinPayload(spans).body).toString(), viaModel(spans, {}));
+    }
+  });
+
+  it('stays equal for batch sizes around the spans written per native call (0, 1, 7, 8, 9 … 100 spans)', () => {
+    const resources = [resourceFromAttributes({ 'service.name': 'svc' })];
+    const shapes = Array.from({ length: 100 }, (_, i): SpanShape => ({
+      resource: 0, scope: 0, trace: i % 3, spanId: (i + 1).toString(16).padStart(16, '0'), parent: undefined, name: i % 4 ? 'op' : 'é€😀',
+      kind: SpanKind.CLIENT, attributes: { 'server.address': 'db.internal', 'server.port': 5432 + (i % 3), 'db.query.text': `SELECT ${i}` },
+      status: { code: SpanStatusCode.UNSET }, events: [], start: [1_600_000_000, i * 1000], length: 1000,
+      droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0, links: 0,
+    }));
+    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 63, 100]) {
+      const spans = toReadableSpans(shapes.slice(0, n), resources, [{ name: 'lib' }]);
+      assert.strictEqual(Buffer.from(encodeZipkinPayload(spans).body).toString(), viaModel(spans, {}), `${n} spans`);
+    }
+  });
+
   it('writes integer-like keys in attribute order, as the same JSON object as the model', () => {
     const [span] = toReadableSpans([{
       resource: 0, scope: 0, trace: 0, spanId: 'b7ad6b7169203331', parent: undefined, name: 'op', kind: SpanKind.INTERNAL,
