@@ -69,11 +69,10 @@ function parseInto(header: string, entries: Map<string, BaggageEntry>, totals: {
     if (end === -1) end = header.length;
     const length = end - start;
     if (length <= MAX_PAIR_LENGTH) {
-      const entry = parseMember(header.slice(start, end));
-      if (entry !== undefined) {
-        const size = (totals.count === 0 ? 0 : 1) + length;
-        if (totals.size + size > MAX_TOTAL_LENGTH) return;
-        entries.set(entry.key, entry.metadata === undefined ? { value: entry.value } : { value: entry.value, metadata: entry.metadata });
+      const size = (totals.count === 0 ? 0 : 1) + length;
+      const added = parseMemberInto(header, start, end, entries, totals.size + size <= MAX_TOTAL_LENGTH);
+      if (added === STOP) return;
+      if (added === ADDED) {
         totals.count++;
         totals.size += size;
       }
@@ -82,22 +81,33 @@ function parseInto(header: string, entries: Map<string, BaggageEntry>, totals: {
   }
 }
 
-function parseMember(member: string): { key: string; value: string; metadata?: BaggageEntry['metadata'] } | undefined {
-  const semicolon = member.indexOf(';');
-  const pair = semicolon === -1 ? member : member.slice(0, semicolon);
-  const eq = pair.indexOf('=');
-  if (eq <= 0) return undefined;
-  let key = pair.slice(0, eq).trim();
-  let value = pair.slice(eq + 1).trim();
-  if (key === '' || value === '') return undefined;
+const SKIPPED = 0;
+const ADDED = 1;
+const STOP = 2;
+
+/**
+ * Parses the member `header[start, end)` straight into `entries` (no intermediate object per member). A valid member
+ * that does not fit (`fits` false) stops the parse, as the total size limit requires; an invalid one is skipped.
+ */
+function parseMemberInto(header: string, start: number, end: number, entries: Map<string, BaggageEntry>, fits: boolean): number {
+  let semicolon = header.indexOf(';', start);
+  if (semicolon >= end) semicolon = -1;
+  const pairEnd = semicolon === -1 ? end : semicolon;
+  const eq = header.indexOf('=', start);
+  if (eq === -1 || eq <= start || eq >= pairEnd) return SKIPPED;
+  let key = header.slice(start, eq).trim();
+  let value = header.slice(eq + 1, pairEnd).trim();
+  if (key === '' || value === '') return SKIPPED;
   try {
     if (key.includes('%')) key = decodeURIComponent(key);
     if (value.includes('%')) value = decodeURIComponent(value);
   } catch {
-    return undefined;
+    return SKIPPED;
   }
-  if (semicolon === -1 || semicolon === member.length - 1) return { key, value };
-  return { key, value, metadata: baggageEntryMetadataFromString(member.slice(semicolon + 1)) };
+  if (!fits) return STOP;
+  if (semicolon === -1 || semicolon === end - 1) entries.set(key, { value });
+  else entries.set(key, { value, metadata: baggageEntryMetadataFromString(header.slice(semicolon + 1, end)) });
+  return ADDED;
 }
 
 function serializeBaggage(baggage: Baggage): string {
