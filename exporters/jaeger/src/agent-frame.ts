@@ -1,4 +1,5 @@
 import type { JaegerClientStats } from './model';
+import { varintLength } from './thrift/compact-writer';
 import { writeClientStats } from './thrift/jaeger-structs';
 import { i64HalvesOfNumber, MessageType, type ThriftWriter } from './thrift/thrift-writer';
 import { createWriter, type ThriftProtocol } from './thrift/writers';
@@ -8,15 +9,6 @@ import { createWriter, type ThriftProtocol } from './thrift/writers';
  * `emitBatch_args { 1: Batch }`, compact (6831) or binary (6832). The spans list sits between a prefix that only
  * depends on the Process and a suffix that only depends on seqNo and stats, so both have exact, known sizes.
  */
-
-function varintLength(u: number): number {
-  let n = 1;
-  while (u > 0x7f) {
-    u = Math.floor(u / 128);
-    n++;
-  }
-  return n;
-}
 
 /** Bytes of the `spans` field header + list header for `n` elements. */
 export function spanListHeaderLength(protocol: ThriftProtocol, n: number): number {

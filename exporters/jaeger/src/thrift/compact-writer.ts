@@ -9,7 +9,8 @@ const VERSION = 1;
 const SHORT_ASCII = 128;
 const TWO_32 = 4294967296;
 
-function varintLength(u: number): number {
+/** Bytes of the unsigned varint encoding of `u` (also used to size the agent frame's list header). */
+export function varintLength(u: number): number {
   let n = 1;
   while (u > 0x7f) {
     u = Math.floor(u / 128);
