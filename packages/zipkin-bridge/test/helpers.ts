@@ -1,3 +1,4 @@
+import * as assert from 'node:assert';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -42,6 +43,12 @@ export async function startBridge(options: Partial<ZipkinBridgeOptions> = {}): P
       await bridge.shutdown();
     },
   };
+}
+
+/** POSTs a v2 JSON list (the spans, or its text) and asserts that the bridge accepted it (202). */
+export async function postAccepted(b: RunningBridge, spans: unknown[] | string): Promise<void> {
+  const res = await b.post('/api/v2/spans', typeof spans === 'string' ? spans : JSON.stringify(spans));
+  assert.strictEqual(res.status, 202, res.text);
 }
 
 /** Waits (polling) until `condition` holds; fails after `limitMillis`. For spans released by a timer. */

@@ -4,7 +4,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ABSENT_START_ATTRIBUTE, LATE_FRAGMENT_ATTRIBUTE, serverSpanId } from '@polytrace/zipkin-bridge';
-import { startBridge, until, type RunningBridge } from './helpers';
+import { postAccepted, startBridge, until, type RunningBridge } from './helpers';
 
 const T = '5b8aa5a2d2c872e8321cf37308d69df2';
 const backend = { serviceName: 'backend', ipv4: '10.0.0.7' };
@@ -17,10 +17,6 @@ const fragment = (id: string, extra: Record<string, unknown> = {}): Record<strin
   traceId: T, id, kind: 'SERVER', tags: { 'http.status_code': '200' }, annotations: [{ timestamp: 1700000000002000, value: 'late' }], ...extra,
 });
 
-const post = async (b: RunningBridge, spans: unknown[]): Promise<void> => {
-  const res = await b.post('/api/v2/spans', JSON.stringify(spans));
-  assert.strictEqual(res.status, 202, res.text);
-};
 const finished = (b: RunningBridge): ReadableSpan[] => b.memory.getFinishedSpans();
 const eventNames = (s: ReadableSpan): string[] => s.events.map((e) => e.name);
 
@@ -43,23 +39,23 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
 
   it('merges a fragment into its complete span, in one POST and across POSTs in either order', async () => {
     b = await startBridge();
-    await post(b, [fragment('00000000000000a1'), complete('00000000000000a1')]);
+    await postAccepted(b, [fragment('00000000000000a1'), complete('00000000000000a1')]);
     // the bridge exports synchronously after answering: a complete span is never held back
     assert.strictEqual(finished(b).length, 1);
     assertMerged(finished(b)[0]);
 
     b.memory.reset();
-    await post(b, [fragment('00000000000000a2')]);
+    await postAccepted(b, [fragment('00000000000000a2')]);
     assert.strictEqual(finished(b).length, 0, 'the fragment waits for its complete span');
-    await post(b, [complete('00000000000000a2')]);
+    await postAccepted(b, [complete('00000000000000a2')]);
     assert.strictEqual(finished(b).length, 1, 'merged and exported as soon as the complete span arrives');
     assertMerged(finished(b)[0]);
 
     // complete first: it leaves at once; the late fragment then leaves at once with the span's identity and timing
     b.memory.reset();
-    await post(b, [complete('00000000000000a3')]);
+    await postAccepted(b, [complete('00000000000000a3')]);
     assert.strictEqual(finished(b).length, 1);
-    await post(b, [fragment('00000000000000a3')]);
+    await postAccepted(b, [fragment('00000000000000a3')]);
     const [, amended] = finished(b);
     assert.strictEqual(amended.spanContext().spanId, '00000000000000a3');
     assert.strictEqual(amended.parentSpanContext?.spanId, '1111111111111111');
@@ -73,10 +69,10 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
   it('zipkin-js: a span flushed unfinished (zipkin-js.flush) gets its end from the later `finish` report', async () => {
     b = await startBridge();
     const flushed = { traceId: T, id: '00000000000000b1', kind: 'CLIENT', name: 'get', timestamp: 1700000000000000, localEndpoint: { serviceName: 'js' }, annotations: [{ timestamp: 1700000060000000, value: 'zipkin-js.flush' }] };
-    await post(b, [flushed]);
+    await postAccepted(b, [flushed]);
     const [first] = finished(b);
     assert.deepStrictEqual(first.endTime, first.startTime, 'no duration yet: end = start');
-    await post(b, [{ traceId: T, id: '00000000000000b1', kind: 'CLIENT', annotations: [{ timestamp: 1700000061000000, value: 'finish' }] }]);
+    await postAccepted(b, [{ traceId: T, id: '00000000000000b1', kind: 'CLIENT', annotations: [{ timestamp: 1700000061000000, value: 'finish' }] }]);
     const late = finished(b)[1];
     assert.deepStrictEqual([late.startTime, late.endTime], [[1700000000, 0], [1700000061, 0]]);
     assert.strictEqual(late.resource.attributes['service.name'], 'js');
@@ -85,7 +81,7 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
   it('matches by kind: the SERVER fragment of a shared id merges into the server half, which is then re-identified', async () => {
     b = await startBridge();
     const id = '00000000000000c1';
-    await post(b, [
+    await postAccepted(b, [
       { traceId: T, id, kind: 'CLIENT', name: 'call', timestamp: 1700000000000000, duration: 900, localEndpoint: { serviceName: 'front' } },
       fragment(id),
       complete(id, { parentId: undefined, shared: true }),
@@ -99,7 +95,7 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
   it('exports an unmatched fragment when its window ends: annotation timing, else receive time (never 1970)', async () => {
     b = await startBridge({ lateData: { windowMillis: 20 } });
     const before = Date.now();
-    await post(b, [fragment('00000000000000d1'), { traceId: T, id: '00000000000000d2', tags: { k: 'v' } }]);
+    await postAccepted(b, [fragment('00000000000000d1'), { traceId: T, id: '00000000000000d2', tags: { k: 'v' } }]);
     await until(() => finished(b).length === 2);
     const byId = Object.fromEntries(finished(b).map((s) => [s.spanContext().spanId, s]));
     const withAnnotation = byId['00000000000000d1'];
@@ -113,8 +109,8 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
 
   it('fragments of one span that wait together leave as one span', async () => {
     b = await startBridge({ lateData: { windowMillis: 60_000 } });
-    await post(b, [fragment('00000000000000d3')]);
-    await post(b, [fragment('00000000000000d3', { tags: { retry: '1' }, annotations: [{ timestamp: 1700000000001000, value: 'early' }] })]);
+    await postAccepted(b, [fragment('00000000000000d3')]);
+    await postAccepted(b, [fragment('00000000000000d3', { tags: { retry: '1' }, annotations: [{ timestamp: 1700000000001000, value: 'early' }] })]);
     await b.bridge.forceFlush();
     const spans = finished(b);
     assert.strictEqual(spans.length, 1);
@@ -123,13 +119,13 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
 
   it('bounds the buffer by count and bytes: overflow exports the oldest early (counted), never drops', async () => {
     b = await startBridge({ lateData: { windowMillis: 60_000, maxSpans: 2 } });
-    await post(b, [fragment('00000000000000e1'), fragment('00000000000000e2'), fragment('00000000000000e3')]);
+    await postAccepted(b, [fragment('00000000000000e1'), fragment('00000000000000e2'), fragment('00000000000000e3')]);
     assert.deepStrictEqual(finished(b).map((s) => s.spanContext().spanId), ['00000000000000e1']);
     assert.strictEqual(b.bridge.getStats().bufferOverflows, 1);
     b.memory.reset();
     const bytes = await startBridge({ lateData: { windowMillis: 60_000, maxBytes: 4096 } });
     try {
-      await post(bytes, [fragment('00000000000000f1', { tags: { big: 'x'.repeat(4000) } }), fragment('00000000000000f2')]);
+      await postAccepted(bytes, [fragment('00000000000000f1', { tags: { big: 'x'.repeat(4000) } }), fragment('00000000000000f2')]);
       assert.deepStrictEqual(finished(bytes).map((s) => s.spanContext().spanId), ['00000000000000f1']);
     } finally {
       await bytes.close();
@@ -146,7 +142,7 @@ describe('zipkin bridge: late data merges (spec §4.5)', () => {
       shutdown: async () => undefined,
     };
     b = await startBridge({ exporter, lateData: { windowMillis: 60_000 } });
-    await post(b, [fragment('0000000000000101')]);
+    await postAccepted(b, [fragment('0000000000000101')]);
     assert.strictEqual(received.length, 0);
     await b.bridge.shutdown();
     assert.deepStrictEqual(received.map((s) => s.spanContext().spanId), ['0000000000000101']);

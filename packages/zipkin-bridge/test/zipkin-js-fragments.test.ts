@@ -6,7 +6,7 @@ import * as assert from 'node:assert';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as zipkin from 'zipkin';
 import { LATE_FRAGMENT_ATTRIBUTE, serverSpanId } from '@polytrace/zipkin-bridge';
-import { startBridge, until, type RunningBridge } from './helpers';
+import { postAccepted, startBridge, until, type RunningBridge } from './helpers';
 
 interface Captured {
   tracer: zipkin.Tracer;
@@ -22,8 +22,7 @@ function zipkinJs(serviceName: string, timeoutMicros?: number): Captured {
 
 async function postEach(b: RunningBridge, logged: string[]): Promise<void> {
   for (const span of logged.splice(0)) {
-    const res = await b.post('/api/v2/spans', `[${span}]`);
-    assert.strictEqual(res.status, 202, res.text);
+    await postAccepted(b, `[${span}]`);
   }
 }
 
